@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:http';
+
+import { AppError, REQUEST_ID_HEADER } from '@grove/contract';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+import { openDatabase, type Db } from './db/database';
+import type { WorkerConfig } from './env';
+import { recoverSessions, type RecoveryReport } from './features/sessions/recovery';
+import { RepoMirrors } from './features/sessions/repo-mirrors';
+import { sessionRoutes } from './features/sessions/session-routes';
+import { SessionService } from './features/sessions/session-service';
+import { SessionStore } from './features/sessions/session-store';
+import { systemRoutes } from './features/system/system-routes';
+import { errorHandler, requestIdOf } from './lib/http';
+import { KeyedMutex } from './lib/keyed-mutex';
+import { createLogger } from './lib/logger';
+import { createMetrics, type Metrics } from './lib/metrics';
+import { secretKey, verifyWorkerToken } from '@grove/worker-token';
+import packageJson from '../package.json' with { type: 'json' };
+
+/** JSON bodies above this are refused with 413 (file writes have their own, larger cap). */
+export const JSON_BODY_LIMIT = '2mb';
+
+export interface AppDeps {
+  config: WorkerConfig;
+  logger?: Logger;
+}
+
+export interface WorkerApp {
+  app: Express;
+  /** Not listening yet: `main` (or a test) calls `listen`. */
+  server: Server;
+  db: Db;
+  sessions: SessionService;
+  metrics: Metrics;
+  recovery: RecoveryReport;
+  /** Waits for in-flight work (up to `timeoutMs`) and closes the database. */
+  dispose: (timeoutMs?: number) => Promise<void>;
+}
+
+/**
+ * Builds the worker: database (migrated), services, start-up recovery and the HTTP app.
+ * It does not listen, so tests can mount it on port 0.
+ */
+export async function createApp(deps: AppDeps): Promise<WorkerApp> {
+  const { config } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const startedAt = Date.now();
+  const db = openDatabase(config.dataDir);
+  const metrics = createMetrics();
+  const store = new SessionStore(db);
+  const mirrors = new RepoMirrors({ ...config, mutex: new KeyedMutex(), logger });
+  const sessions = new SessionService({ ...config, store, mirrors, logger });
+  const recovery = await recoverSessions(sessions, mirrors, config.dataDir, logger);
+
+  const secret = secretKey(config.workerSecret);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestIdOf(req as Request);
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      end({ route, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  app.use(
+    systemRoutes({ version: packageJson.version, commit: config.commit, startedAt }, metrics, () => {
+      metrics.sessions.reset();
+      for (const [status, n] of Object.entries(store.countByStatus())) metrics.sessions.set({ status }, n);
+    }),
+  );
+
+  // Everything below requires a request signed by the web.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.claims = await verifyWorkerToken(req.headers.authorization, secret, { method: req.method, path: req.path });
+    next();
+  });
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(sessionRoutes(sessions, metrics));
+  app.use((_req: Request, _res: Response) => {
+    throw new AppError('not_found', 'No such route');
+  });
+  app.use(errorHandler(logger));
+
+  const server = createServer(app);
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0; // long-lived streams (SSE, terminals) must not be cut
+
+  let disposed = false;
+  return {
+    app,
+    server,
+    db,
+    sessions,
+    metrics,
+    recovery,
+    dispose: async (timeoutMs = 30_000) => {
+      if (disposed) return;
+      disposed = true;
+      const drained = await sessions.drain(timeoutMs);
+      if (!drained) logger.warn('shutdown timed out with work still in flight');
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import { AppError } from '@grove/contract';
+import type { Logger } from 'pino';
+
+import { createGit, scrubGitMessage, type GitEnvOptions } from '../../lib/git';
+import type { KeyedMutex } from '../../lib/keyed-mutex';
+import type { RepoSource } from './repo-source';
+
+export interface RepoMirrorsOptions {
+  dataDir: string;
+  githubUrl: string;
+  allowLocalRepos: boolean;
+  mirrorFreshMs: number;
+  mutex: KeyedMutex;
+  logger: Logger;
+}
+
+export interface MirrorInfo {
+  path: string;
+  defaultBranch: string;
+}
+
+const REMOTE_REFS = 'refs/remotes/origin';
+
+/**
+ * One bare mirror per repository under `<dataDir>/mirrors`, fetched on demand. Session
+ * branches are local heads of the mirror; the remote's branches live under
+ * refs/remotes/origin so a fetch never touches a session branch. Callers hold the
+ * repository's lock (`withLock`) around everything that writes to a mirror.
+ */
+export class RepoMirrors {
+  readonly root: string;
+  readonly #options: RepoMirrorsOptions;
+  readonly #lastFetch = new Map<string, number>();
+
+  constructor(options: RepoMirrorsOptions) {
+    this.#options = options;
+    this.root = path.join(options.dataDir, 'mirrors');
+  }
+
+  mirrorPath(key: string): string {
+    return path.join(this.root, `${key}.git`);
+  }
+
+  withLock<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.#options.mutex.run(key, task);
+  }
+
+  gitOptions(source: RepoSource | undefined, token?: string): GitEnvOptions {
+    const github = new URL(this.#options.githubUrl);
+    const protocols = ['https'];
+    if (github.protocol === 'http:') protocols.push('http');
+    if (this.#options.allowLocalRepos) protocols.push('file');
+    return {
+      allowProtocols: protocols,
+      credentials:
+        source?.isGitHub && token ? { urlPrefix: `${github.origin}/`, token } : undefined,
+    };
+  }
+
+  /** Creates the mirror on first use and fetches it when older than the freshness window. Hold the lock. */
+  async ensure(source: RepoSource, token?: string): Promise<MirrorInfo> {
+    const mirror = this.mirrorPath(source.key);
+    const options = this.gitOptions(source, token);
+    const secrets = token ? [token] : [];
+    try {
+      if (!existsSync(mirror)) {
+        await this.#create(source, mirror, options);
+      } else if (Date.now() - (await this.#lastFetchedAt(source.key, mirror)) > this.#options.mirrorFreshMs) {
+        await this.#fetch(source.key, mirror, options);
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('repo_unavailable', `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(String(error), secrets)}`, {
+        cause: error,
+      });
+    }
+    const git = createGit(mirror, options);
+    const defaultBranch = (await git.raw(['config', '--get', 'grove.defaultbranch'])).trim();
+    return { path: mirror, defaultBranch };
+  }
+
+  async #create(source: RepoSource, mirror: string, options: GitEnvOptions): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    // Build in a temporary folder and rename: a crash leaves a tmp folder, never half a mirror.
+    const tmp = path.join(this.root, `.tmp-${source.key}-${randomBytes(4).toString('hex')}`);
+    const git = createGit(this.root, options);
+    await git.raw(['init', '--bare', '--quiet', tmp]);
+    const mirrorGit = createGit(tmp, options);
+    await mirrorGit.raw(['config', 'remote.origin.url', source.remoteUrl]);
+    await mirrorGit.raw(['config', 'remote.origin.fetch', `+refs/heads/*:${REMOTE_REFS}/*`]);
+    // No background gc racing with worktree operations; maintenance runs under the lock.
+    await mirrorGit.raw(['config', 'gc.auto', '0']);
+    await mirrorGit.raw(['config', 'maintenance.auto', 'false']);
+    const head = await mirrorGit.raw(['ls-remote', '--symref', 'origin', 'HEAD']);
+    const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head);
+    if (!match?.[1]) throw new AppError('repo_unavailable', `${source.remoteUrl} has no default branch (empty repository?)`);
+    await mirrorGit.raw(['config', 'grove.defaultbranch', match[1]]);
+    await mirrorGit.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
+    await rename(tmp, mirror);
+    this.#lastFetch.set(source.key, Date.now());
+    this.#options.logger.info({ repo: source.remoteUrl, mirror }, 'mirror created');
+  }
+
+  async #fetch(key: string, mirror: string, options: GitEnvOptions): Promise<void> {
+    const git = createGit(mirror, options);
+    await git.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
+    this.#lastFetch.set(key, Date.now());
+  }
+
+  async #lastFetchedAt(key: string, mirror: string): Promise<number> {
+    const known = this.#lastFetch.get(key);
+    if (known !== undefined) return known;
+    const fetchHead = path.join(mirror, 'FETCH_HEAD');
+    const at = existsSync(fetchHead) ? (await stat(fetchHead)).mtimeMs : 0;
+    this.#lastFetch.set(key, at);
+    return at;
+  }
+
+  /** The start point for a session on `branch`, or a 422 naming the missing branch. */
+  async resolveBase(mirror: string, branch: string): Promise<string> {
+    const ref = `${REMOTE_REFS}/${branch}`;
+    // simple-git resolves a failed command that printed nothing to stderr: judge by output.
+    const sha = await createGit(mirror, this.gitOptions(undefined))
+      .raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+      .catch(() => '');
+    if (!/^[0-9a-f]{40,64}$/m.test(sha.trim())) {
+      throw new AppError('validation_failed', `Base branch "${branch}" does not exist`, {
+        details: [{ path: 'baseBranch', message: `no branch named ${branch}` }],
+      });
+    }
+    return ref;
+  }
+
+  /** Adds a worktree on a new branch. Hold the lock. */
+  async addWorktree(mirror: string, worktree: string, branch: string, startPoint: string): Promise<void> {
+    await mkdir(path.dirname(worktree), { recursive: true });
+    await createGit(mirror, this.gitOptions(undefined)).raw([
+      'worktree', 'add', '--quiet', '--no-track', '-b', branch, worktree, startPoint,
+    ]);
+  }
+
+  /** Removes a worktree (if present) and, unless `keepBranch`, its branch. Idempotent. Hold the lock. */
+  async removeWorktree(mirror: string, worktree: string, branch: string, keepBranch: boolean): Promise<void> {
+    if (!existsSync(mirror)) {
+      await rm(worktree, { recursive: true, force: true });
+      return;
+    }
+    const git = createGit(mirror, this.gitOptions(undefined));
+    if (existsSync(worktree)) {
+      try {
+        await git.raw(['worktree', 'remove', '--force', '--force', worktree]);
+      } catch (error) {
+        // A worktree git no longer knows (half-created, admin dir gone) is just a folder.
+        this.#options.logger.warn({ worktree, err: scrubGitMessage(String(error)) }, 'worktree remove failed; deleting folder');
+        await rm(worktree, { recursive: true, force: true });
+      }
+    }
+    await git.raw(['worktree', 'prune']);
+    if (!keepBranch) {
+      const exists = (await git.raw(['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`])).trim() !== '';
+      if (exists) await git.raw(['branch', '-D', '--quiet', branch]);
+    }
+  }
+
+  /** Every mirror folder on disk (finished ones only). */
+  async list(): Promise<string[]> {
+    if (!existsSync(this.root)) return [];
+    const names = await readdir(this.root);
+    return names.filter((name) => name.endsWith('.git') && !name.startsWith('.')).map((name) => path.join(this.root, name));
+  }
+
+  /**
+   * Start-up clean-up after a crash: half-built mirrors, and git lock files that a killed git
+   * left behind (only this worker runs git on these mirrors, so any lock at start is stale).
+   */
+  async removeStaleState(): Promise<void> {
+    if (!existsSync(this.root)) return;
+    for (const name of await readdir(this.root)) {
+      if (name.startsWith('.tmp-')) await rm(path.join(this.root, name), { recursive: true, force: true });
+    }
+    for (const mirror of await this.list()) {
+      await removeLockFiles(mirror);
+    }
+  }
+}
+
+async function removeLockFiles(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'objects') await removeLockFiles(full);
+    } else if (entry.name.endsWith('.lock')) {
+      await rm(full, { force: true });
+    }
+  }
+}

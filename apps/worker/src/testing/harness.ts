@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { makeTempDir, workerFetcher } from '@grove/testkit';
+import { pino } from 'pino';
+
+import { createApp, type WorkerApp } from '../app';
+import { loadConfig, type WorkerConfig } from '../env';
+
+export const TEST_SECRET = 'test-worker-secret-that-is-long-enough-1234';
+
+export interface TestWorker {
+  worker: WorkerApp;
+  config: WorkerConfig;
+  baseUrl: string;
+  dataDir: string;
+  fetchAs: (userId: string) => ReturnType<typeof workerFetcher>;
+  close: () => Promise<void>;
+}
+
+/** An in-process worker on an ephemeral port with its own data dir. */
+export async function startTestWorker(env: NodeJS.ProcessEnv = {}, dataDir?: string): Promise<TestWorker & { cleanup: () => void }> {
+  const temp = dataDir ? undefined : makeTempDir('grove-worker-');
+  const dir = dataDir ?? path.join(temp!.dir, 'data');
+  const config = loadConfig({
+    WORKER_SECRET: TEST_SECRET,
+    GROVE_DATA_DIR: dir,
+    WORKER_PORT: '0',
+    GROVE_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const worker = await createApp({ config, logger: pino({ level: 'silent' }) });
+  await new Promise<void>((resolve) => worker.server.listen(0, '127.0.0.1', resolve));
+  const { port } = worker.server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    worker,
+    config,
+    baseUrl,
+    dataDir: dir,
+    fetchAs: (userId: string) => workerFetcher({ baseUrl, secret: TEST_SECRET, userId }),
+    close: async () => {
+      worker.server.closeAllConnections();
+      await new Promise<void>((resolve) => worker.server.close(() => resolve()));
+      await worker.dispose();
+    },
+    cleanup: () => temp?.cleanup(),
+  };
+}

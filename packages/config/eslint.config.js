@@ -1,0 +1,3 @@
+import base from '@grove/eslint-config/base';
+
+export default base;

@@ -1,0 +1,2 @@
+export * from './data-dir';
+export * from './local-secrets';

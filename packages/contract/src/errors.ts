@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** Every error code either app may answer with, mapped to its HTTP status. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  local_repos_disabled: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  session_limit: 429,
+  repo_unavailable: 422,
+  internal_error: 500,
+  worker_unreachable: 502,
+  worker_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const errorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+
+export const fieldIssueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+export const rateLimitInfoSchema = z.object({
+  retryAfter: z.number().int().nonnegative(),
+  limit: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+  reset: z.number().int().nonnegative(),
+});
+export type RateLimitInfo = z.infer<typeof rateLimitInfoSchema>;
+
+export const errorBodySchema = z.object({
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(fieldIssueSchema).optional(),
+    })
+    .extend(rateLimitInfoSchema.partial().shape),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * The one error type of both apps. Thrown anywhere, turned into the contract's error body by
+ * the single handler of each app; anything that is not an AppError becomes a generic 500.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: FieldIssue[] | undefined;
+  readonly rateLimit: RateLimitInfo | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { details?: FieldIssue[]; rateLimit?: RateLimitInfo; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = extra.details;
+    this.rateLimit = extra.rateLimit;
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+        ...(this.rateLimit ?? {}),
+      },
+    };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Turns zod issues into the contract's `details` list. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+/** Parses `value` or throws a 422 AppError naming every bad field. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError('validation_failed', `Invalid ${what}`, { details: toFieldIssues(result.error) });
+  }
+  return result.data;
+}
+
+/** Rebuilds an AppError from an error body another service answered with. */
+export function appErrorFromBody(status: number, body: unknown): AppError {
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) {
+    return new AppError(status >= 500 ? 'worker_unavailable' : 'internal_error', `Upstream answered ${status}`);
+  }
+  const { code, message, details, retryAfter, limit, remaining, reset } = parsed.data.error;
+  const known = errorCodeSchema.safeParse(code);
+  const rateLimit =
+    retryAfter !== undefined && limit !== undefined && remaining !== undefined && reset !== undefined
+      ? { retryAfter, limit, remaining, reset }
+      : undefined;
+  return new AppError(known.success ? known.data : 'internal_error', message, {
+    ...(details ? { details } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
+  });
+}

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './health';
+export * from './sessions';
+export * from './worker-auth';

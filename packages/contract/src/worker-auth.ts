@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Headers the web sets on every request it makes to the worker. */
+export const WORKER_AUTH_HEADER = 'authorization';
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** The user's GitHub token, for the one request that needs it. Never logged. */
+export const GITHUB_TOKEN_HEADER = 'x-grove-github-token';
+
+/** Web→worker tokens live at most this long; the worker refuses longer ones. */
+export const WORKER_TOKEN_MAX_TTL_SECONDS = 60;
+export const WORKER_TOKEN_AUDIENCE = 'grove-worker';
+export const WORKER_TOKEN_ISSUER = 'grove-web';
+
+/**
+ * Claims of the token the web signs (HS256 with WORKER_SECRET). It names the user and binds
+ * the token to one method and path, so a captured token cannot be replayed elsewhere.
+ */
+export const workerTokenClaimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  mth: z.string().min(1).max(10),
+  pth: z.string().min(1).max(2048),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  login: z.string().max(200).optional(),
+  name: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
+});
+export type WorkerTokenClaims = z.infer<typeof workerTokenClaimsSchema>;

@@ -1,0 +1,4 @@
+export * from './git-fixtures';
+export * from './processes';
+export * from './temp-dir';
+export * from './worker-client';

@@ -1,0 +1,38 @@
+import { REQUEST_ID_HEADER } from '@grove/contract';
+import { secretKey, signWorkerToken } from '@grove/worker-token';
+
+export interface SignedFetchOptions {
+  baseUrl: string;
+  secret: string;
+  userId: string;
+}
+
+/**
+ * fetch() against a worker with a freshly signed token per request, as the web does it.
+ * `init.unsigned` sends no token; `init.tokenPath` signs for a different path (replay tests).
+ */
+export function workerFetcher(options: SignedFetchOptions) {
+  const key = secretKey(options.secret);
+  return async (
+    path: string,
+    init: RequestInit & { unsigned?: boolean; tokenPath?: string; userId?: string; json?: unknown } = {},
+  ): Promise<Response> => {
+    const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
+    const headers = new Headers(init.headers);
+    headers.set(REQUEST_ID_HEADER, `test-${Math.random().toString(36).slice(2)}`);
+    if (!init.unsigned) {
+      const token = await signWorkerToken(
+        key,
+        { userId: init.userId ?? options.userId },
+        { method, path: init.tokenPath ?? new URL(path, options.baseUrl).pathname },
+      );
+      headers.set('authorization', `Bearer ${token}`);
+    }
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return fetch(new URL(path, options.baseUrl), { ...init, method, headers, body: body ?? null });
+  };
+}
