@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Environment for fixture git commands: fixed identity, no user or system config. */
-export const FIXTURE_GIT_ENV: NodeJS.ProcessEnv = {
+export const FIXTURE_GIT_ENV: Record<string, string | undefined> = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   GIT_CONFIG_NOSYSTEM: '1',
@@ -15,7 +15,7 @@ export const FIXTURE_GIT_ENV: NodeJS.ProcessEnv = {
 };
 
 export function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, env: FIXTURE_GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', args, { cwd, env: FIXTURE_GIT_ENV as NodeJS.ProcessEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export interface SourceRepoOptions {

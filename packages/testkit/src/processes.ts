@@ -18,9 +18,9 @@ export interface StartedProcess {
 export async function startProcess(
   command: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; ready: RegExp; timeoutMs?: number },
+  options: { env: Record<string, string | undefined>; cwd?: string; ready: RegExp; timeoutMs?: number },
 ): Promise<StartedProcess & { match: RegExpMatchArray }> {
-  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {

@@ -36,7 +36,6 @@ describe('sessions on real git worktrees', () => {
   it('creates, lists, gets and deletes a session backed by a worktree', async () => {
     const alice = tw.fetchAs('alice');
     const created = await alice('/sessions', { json: { repo: repoDir, name: 'first' } });
-    if (created.status !== 201) console.log(await created.clone().text());
     expect(created.status).toBe(201);
     const { session } = (await created.json()) as SessionBody;
     expect(session).toMatchObject({ status: 'active', baseBranch: 'main', branchName: `session/${session.id}`, repo: repoDir });

@@ -1,0 +1,3 @@
+import nextjs from '@grove/eslint-config/nextjs';
+
+export default nextjs;

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { createSourceRepo, makeTempDir } from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { signIn, startStack, TEST_ACCESS_TOKEN, WORKER_ENTRY, type Stack } from '@/testing/stack';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+describe('web app against a real worker', () => {
+  let stack: Stack;
+  let cookie: string;
+  let repos: ReturnType<typeof makeTempDir>;
+  let repoDir: string;
+
+  beforeAll(async () => {
+    expect(existsSync(path.resolve(import.meta.dirname, '../../../.next/BUILD_ID')), 'build the web app first').toBe(true);
+    expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
+    repos = makeTempDir('grove-web-repo-');
+    repoDir = createSourceRepo(path.join(repos.dir, 'origin'), { files: 5 });
+    stack = await startStack();
+    cookie = await signIn(stack.webUrl);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    repos?.cleanup();
+  });
+
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(`${stack.webUrl}${p}`, { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
+
+  it('answers health without a session', async () => {
+    const response = await fetch(`${stack.webUrl}/api/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('refuses a wrong token with 401 and no cookie', async () => {
+    const response = await fetch(`${stack.webUrl}/auth/local?token=wrong-token`, { redirect: 'manual' });
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('unauthorized');
+  });
+
+  it('signs in with the right token: HttpOnly SameSite cookie and a redirect to /', async () => {
+    const response = await fetch(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    const setCookie = response.headers.getSetCookie()[0] ?? '';
+    expect(setCookie).toMatch(/^grove_session=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=lax/i);
+  });
+
+  it('answers 401 in the contract shape for every /api route without a valid session', async () => {
+    for (const [method, p] of [
+      ['GET', '/api/workspace/sessions'],
+      ['POST', '/api/workspace/session/create'],
+      ['GET', '/api/workspace/session/abcdefghij0123'],
+      ['DELETE', '/api/workspace/session/abcdefghij0123'],
+      ['GET', '/api/workers/status'],
+      ['GET', '/api/does-not-exist'],
+    ] as const) {
+      const response = await fetch(`${stack.webUrl}${p}`, { method });
+      expect(response.status, `${method} ${p}`).toBe(401);
+      expect(((await response.json()) as ErrorBody).error.code).toBe('unauthorized');
+    }
+    const forged = await fetch(`${stack.webUrl}/api/workspace/sessions`, { headers: { cookie: 'grove_session=eyJhbGciOiJIUzI1NiJ9.e30.x' } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('proxies create, list, get and delete to the worker, which makes a real worktree', async () => {
+    const created = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'web-1' },
+      body: JSON.stringify({ repo: repoDir }),
+    });
+    expect(created.status).toBe(201);
+    const { session } = (await created.json()) as { session: { id: string; status: string; branchName: string } };
+    expect(session.status).toBe('active');
+    expect(existsSync(path.join(stack.dataDir, 'worktrees', session.id, 'README.md'))).toBe(true);
+
+    const replay = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'web-1' },
+      body: JSON.stringify({ repo: repoDir }),
+    });
+    expect(((await replay.json()) as { session: { id: string } }).session.id).toBe(session.id);
+
+    const list = (await (await api('/api/workspace/sessions')).json()) as { sessions: { id: string }[] };
+    expect(list.sessions.map((s) => s.id)).toEqual([session.id]);
+    expect((await api(`/api/workspace/session/${session.id}`)).status).toBe(200);
+    expect((await api(`/api/workspace/session/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/api/workspace/session/${session.id}`)).status).toBe(404);
+  });
+
+  it('validates input before the worker sees it', async () => {
+    const bad = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo: '../../etc' }),
+    });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { error: { code: string; details: { path: string }[] } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details[0]?.path).toBe('repo');
+    const notJson = await api('/api/workspace/session/create', { method: 'POST', body: '{' });
+    expect(notJson.status).toBe(400);
+    expect((await api('/api/workspace/session/..%2F..')).status).toBe(422);
+  });
+
+  it('refuses state-changing requests from another site', async () => {
+    const response = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      body: JSON.stringify({ repo: repoDir }),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('reports the worker online, then 503 in the error shape once it is gone', async () => {
+    const status = (await (await api('/api/workers/status')).json()) as { workers: { status: string; latencyMs: number }[] };
+    expect(status.workers[0]?.status).toBe('online');
+    await stack.worker.stop();
+    const offline = (await (await api('/api/workers/status')).json()) as { workers: { status: string }[] };
+    expect(offline.workers[0]?.status).toBe('offline');
+    const response = await api('/api/workspace/sessions');
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('worker_unavailable');
+  });
+
+  it('signs out by clearing the cookie', async () => {
+    const response = await api('/auth/signout', { method: 'POST', redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.getSetCookie()[0]).toMatch(/grove_session=;.*Max-Age=0/i);
+  });
+});

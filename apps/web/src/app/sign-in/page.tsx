@@ -1,0 +1,34 @@
+import { env } from '@/env';
+
+export const dynamic = 'force-dynamic';
+
+export default function SignInPage() {
+  const local = env().mode === 'local';
+  return (
+    <main>
+      <header className="top">
+        <h1>Sign in to Grove</h1>
+      </header>
+      <div className="panel">
+        {local ? (
+          <form action="/auth/local" method="get">
+            <p className="muted">
+              This Grove runs in local mode. Use the sign-in link printed when it started, or paste the
+              access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}
+              <code>.grove/secrets.json</code>).
+            </p>
+            <div className="row">
+              <div className="grow">
+                <label htmlFor="token">Access token</label>
+                <input id="token" name="token" type="password" autoComplete="current-password" required />
+              </div>
+              <button type="submit">Sign in</button>
+            </div>
+          </form>
+        ) : (
+          <p className="muted">GitHub sign-in is configured through Supabase.</p>
+        )}
+      </div>
+    </main>
+  );
+}

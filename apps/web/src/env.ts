@@ -1,0 +1,83 @@
+import 'server-only';
+
+import { loadLocalSecrets, resolveDataDir } from '@grove/config';
+import { z } from 'zod';
+
+const schema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  GROVE_DATA_DIR: z.string().optional(),
+  GROVE_ACCESS_TOKEN: z.string().min(16, 'GROVE_ACCESS_TOKEN must be at least 16 characters').optional(),
+  WORKER_URL: z.url().optional(),
+  WORKER_HOST: z.string().default('127.0.0.1'),
+  WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  WORKER_SECRET: z.string().min(32).optional(),
+  WORKER_NAME: z.string().default('local'),
+  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 64 hex characters').optional(),
+  GITHUB_URL: z.url().default('https://github.com'),
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().min(1).optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+});
+
+export interface WebEnv {
+  mode: 'local' | 'supabase';
+  host: string;
+  port: number;
+  dataDir: string;
+  accessToken: string;
+  workerUrl: string;
+  workerName: string;
+  workerSecret: string;
+  sessionSecret: string;
+  encryptionKey: string;
+  githubUrl: string;
+  githubApiUrl: string;
+  githubToken: string | undefined;
+  supabase: { url: string; anonKey: string; serviceRoleKey: string | undefined } | undefined;
+}
+
+let cached: WebEnv | undefined;
+
+/**
+ * The web app's validated environment, read once. In local mode the secrets nobody set
+ * (access token, worker secret, encryption key) come from `<dataDir>/secrets.json`,
+ * generated on first start and shared with the worker.
+ */
+export function env(): WebEnv {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid web environment:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  const mode = v.NEXT_PUBLIC_SUPABASE_URL ? 'supabase' : 'local';
+  if (mode === 'supabase' && !v.NEXT_PUBLIC_SUPABASE_ANON_KEY) throw new Error('NEXT_PUBLIC_SUPABASE_ANON_KEY is required with NEXT_PUBLIC_SUPABASE_URL');
+  if (mode === 'supabase' && (!v.WORKER_SECRET || !v.ENCRYPTION_KEY)) {
+    throw new Error('WORKER_SECRET and ENCRYPTION_KEY are required outside local mode');
+  }
+  const dataDir = resolveDataDir(v.GROVE_DATA_DIR);
+  const local = mode === 'local' ? loadLocalSecrets(dataDir) : undefined;
+  cached = {
+    mode,
+    host: v.HOST,
+    port: v.PORT,
+    dataDir,
+    accessToken: v.GROVE_ACCESS_TOKEN ?? local?.accessToken ?? '',
+    workerUrl: (v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`).replace(/\/+$/, ''),
+    workerName: v.WORKER_NAME,
+    workerSecret: v.WORKER_SECRET ?? local!.workerSecret,
+    sessionSecret: local?.sessionSecret ?? '',
+    encryptionKey: (v.ENCRYPTION_KEY ?? local!.encryptionKey).toLowerCase(),
+    githubUrl: v.GITHUB_URL.replace(/\/+$/, ''),
+    githubApiUrl: v.GITHUB_API_URL.replace(/\/+$/, ''),
+    githubToken: v.GITHUB_TOKEN,
+    supabase: v.NEXT_PUBLIC_SUPABASE_URL
+      ? { url: v.NEXT_PUBLIC_SUPABASE_URL, anonKey: v.NEXT_PUBLIC_SUPABASE_ANON_KEY!, serviceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY }
+      : undefined,
+  };
+  return cached;
+}

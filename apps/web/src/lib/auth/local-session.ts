@@ -1,0 +1,52 @@
+import 'server-only';
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import { jwtVerify, SignJWT } from 'jose';
+
+export const SESSION_COOKIE = 'grove_session';
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+/** The local owner's user id: the one user of a local-mode install. */
+export const LOCAL_OWNER_ID = 'local-owner';
+
+/** Compares the offered access token with the real one in constant time. */
+export function accessTokenMatches(offered: string, expected: string): boolean {
+  if (!expected) return false;
+  const a = createHash('sha256').update(offered).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export async function signSessionCookie(secret: string, userId: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setAudience('grove-session')
+    .setIssuedAt()
+    .setExpirationTime(`${SESSION_MAX_AGE_SECONDS}s`)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** The user id in a valid session cookie, or undefined. */
+export async function verifySessionCookie(secret: string, value: string | undefined): Promise<string | undefined> {
+  if (!value || !secret) return undefined;
+  try {
+    const { payload } = await jwtVerify(value, new TextEncoder().encode(secret), {
+      algorithms: ['HS256'],
+      audience: 'grove-session',
+    });
+    return payload.sub;
+  } catch {
+    return undefined;
+  }
+}
+
+export function sessionCookieOptions(secure: boolean) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure,
+    path: '/',
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  };
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+
+import { makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+export const WORKER_ENTRY = path.join(ROOT, 'apps/worker/dist/main.js');
+const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
+
+export const TEST_ACCESS_TOKEN = 'test-access-token-0123456789abcdef';
+const TEST_WORKER_SECRET = 'test-worker-secret-0123456789abcdef0123';
+
+export interface Stack {
+  webUrl: string;
+  worker: StartedProcess & { url: string };
+  web: StartedProcess;
+  dataDir: string;
+  stop: () => Promise<void>;
+}
+
+/** The built web app (`next start`) and the built worker, real processes on ephemeral ports. */
+export async function startStack(extraEnv: Record<string, string | undefined> = {}): Promise<Stack> {
+  const temp = makeTempDir('grove-web-');
+  const dataDir = path.join(temp.dir, 'data');
+  const base = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GROVE_DATA_DIR: dataDir,
+    WORKER_SECRET: TEST_WORKER_SECRET,
+    GROVE_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
+    ...extraEnv,
+  };
+  const worker = await startProcess(process.execPath, [WORKER_ENTRY], {
+    env: { ...base, WORKER_PORT: '0' },
+    ready: /"port":(\d+).*"msg":"worker listening"/,
+  });
+  const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
+  const web = await startProcess(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'], {
+    cwd: path.join(ROOT, 'apps/web'),
+    env: { ...base, NODE_ENV: 'production', WORKER_URL: workerUrl },
+    ready: /Local:\s+(http:\/\/\S+)/,
+  });
+  return {
+    webUrl: web.match[1]!,
+    worker: { ...worker, url: workerUrl },
+    web,
+    dataDir,
+    stop: async () => {
+      await Promise.all([web.stop(), worker.stop()]);
+      temp.cleanup();
+    },
+  };
+}
+
+/** Signs in as the local owner and returns the session cookie (name=value). */
+export async function signIn(webUrl: string): Promise<string> {
+  const response = await fetch(`${webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, { redirect: 'manual' });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('grove_session='));
+  if (!cookie) throw new Error(`sign-in failed: ${response.status}`);
+  return cookie.split(';')[0]!;
+}

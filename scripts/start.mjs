@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `pnpm start`: build what is stale (turbo's cache makes a second start instant), then run the
+// worker and the web app together on loopback. Ctrl-C stops both; if either dies, so does the other.
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  console.error(`Grove needs Node.js >= 22.12 (24 LTS recommended); this is ${process.version}. See README.md.`);
+  process.exit(1);
+}
+
+const env = {
+  ...process.env,
+  GROVE_DATA_DIR: path.resolve(root, process.env.GROVE_DATA_DIR ?? '.grove'),
+  HOST: process.env.HOST ?? '127.0.0.1',
+  PORT: process.env.PORT ?? '3000',
+  WORKER_HOST: process.env.WORKER_HOST ?? '127.0.0.1',
+  WORKER_PORT: process.env.WORKER_PORT ?? '3001',
+  NODE_ENV: 'production',
+};
+
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@grove/web', '--filter=@grove/worker', '--output-logs=errors-only'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const children = [];
+let stopping = false;
+
+function run(name, command, args, cwd) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`grove: ${name} exited (${signal ?? code}); stopping`);
+      stop(code === 0 ? 1 : (code ?? 1));
+    }
+  });
+  return child;
+}
+
+function stop(exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  }, 35_000);
+  deadline.unref();
+  Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))))).then(() =>
+    process.exit(exitCode),
+  );
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+run('worker', process.execPath, [path.join(root, 'apps/worker/dist/main.js')], path.join(root, 'apps/worker'));
+run('web', process.execPath, [path.join(root, 'apps/web/node_modules/next/dist/bin/next'), 'start', '-H', env.HOST, '-p', env.PORT], path.join(root, 'apps/web'));
