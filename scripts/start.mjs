@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
-  console.error(`Grove needs Node.js >= 22.12 (24 LTS recommended); this is ${process.version}. See README.md.`);
+  console.error(
+    `Grove needs Node.js >= 22.12 (24 LTS recommended); this is ${process.version}. See README.md.`,
+  );
   process.exit(1);
 }
 
@@ -23,11 +25,23 @@ const env = {
 };
 
 if (!process.argv.includes('--no-build')) {
-  const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@grove/web', '--filter=@grove/worker', '--output-logs=errors-only'], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  const build = spawnSync(
+    'pnpm',
+    [
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      '--filter=@grove/web',
+      '--filter=@grove/worker',
+      '--output-logs=errors-only',
+    ],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
@@ -54,13 +68,32 @@ function stop(exitCode = 0) {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   }, 35_000);
   deadline.unref();
-  Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))))).then(() =>
-    process.exit(exitCode),
-  );
+  Promise.all(
+    children.map((child) =>
+      child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)),
+    ),
+  ).then(() => process.exit(exitCode));
 }
 
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('worker', process.execPath, [path.join(root, 'apps/worker/dist/main.js')], path.join(root, 'apps/worker'));
-run('web', process.execPath, [path.join(root, 'apps/web/node_modules/next/dist/bin/next'), 'start', '-H', env.HOST, '-p', env.PORT], path.join(root, 'apps/web'));
+run(
+  'worker',
+  process.execPath,
+  [path.join(root, 'apps/worker/dist/main.js')],
+  path.join(root, 'apps/worker'),
+);
+run(
+  'web',
+  process.execPath,
+  [
+    path.join(root, 'apps/web/node_modules/next/dist/bin/next'),
+    'start',
+    '-H',
+    env.HOST,
+    '-p',
+    env.PORT,
+  ],
+  path.join(root, 'apps/web'),
+);

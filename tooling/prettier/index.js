@@ -2,7 +2,7 @@
 const config = {
   printWidth: 100,
   singleQuote: true,
-  trailingComma: "all",
+  trailingComma: 'all',
   semi: true,
 };
 

@@ -7,13 +7,19 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   GROVE_DATA_DIR: z.string().optional(),
-  GROVE_ACCESS_TOKEN: z.string().min(16, 'GROVE_ACCESS_TOKEN must be at least 16 characters').optional(),
+  GROVE_ACCESS_TOKEN: z
+    .string()
+    .min(16, 'GROVE_ACCESS_TOKEN must be at least 16 characters')
+    .optional(),
   WORKER_URL: z.url().optional(),
   WORKER_HOST: z.string().default('127.0.0.1'),
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   WORKER_SECRET: z.string().min(32).optional(),
   WORKER_NAME: z.string().default('local'),
-  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 64 hex characters').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 64 hex characters')
+    .optional(),
   GITHUB_URL: z.url().default('https://github.com'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
@@ -55,7 +61,8 @@ export function env(): WebEnv {
   }
   const v = parsed.data;
   const mode = v.NEXT_PUBLIC_SUPABASE_URL ? 'supabase' : 'local';
-  if (mode === 'supabase' && !v.NEXT_PUBLIC_SUPABASE_ANON_KEY) throw new Error('NEXT_PUBLIC_SUPABASE_ANON_KEY is required with NEXT_PUBLIC_SUPABASE_URL');
+  if (mode === 'supabase' && !v.NEXT_PUBLIC_SUPABASE_ANON_KEY)
+    throw new Error('NEXT_PUBLIC_SUPABASE_ANON_KEY is required with NEXT_PUBLIC_SUPABASE_URL');
   if (mode === 'supabase' && (!v.WORKER_SECRET || !v.ENCRYPTION_KEY)) {
     throw new Error('WORKER_SECRET and ENCRYPTION_KEY are required outside local mode');
   }
@@ -76,7 +83,11 @@ export function env(): WebEnv {
     githubApiUrl: v.GITHUB_API_URL.replace(/\/+$/, ''),
     githubToken: v.GITHUB_TOKEN,
     supabase: v.NEXT_PUBLIC_SUPABASE_URL
-      ? { url: v.NEXT_PUBLIC_SUPABASE_URL, anonKey: v.NEXT_PUBLIC_SUPABASE_ANON_KEY!, serviceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY }
+      ? {
+          url: v.NEXT_PUBLIC_SUPABASE_URL,
+          anonKey: v.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
+          serviceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY,
+        }
       : undefined,
   };
   return cached;

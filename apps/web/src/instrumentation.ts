@@ -6,7 +6,11 @@ export async function register(): Promise<void> {
   if (config.mode !== 'local') return;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${config.port}/auth/local?token=${encodeURIComponent(config.accessToken)}`;
-  const source = process.env.GROVE_ACCESS_TOKEN ? 'GROVE_ACCESS_TOKEN' : `${config.dataDir}/secrets.json`;
+  const source = process.env.GROVE_ACCESS_TOKEN
+    ? 'GROVE_ACCESS_TOKEN'
+    : `${config.dataDir}/secrets.json`;
   // eslint-disable-next-line no-console -- the owner needs this line to sign in
-  console.log(`\n  Grove is running in local mode. Sign in at:\n  ${url}\n  (token from ${source})\n`);
+  console.log(
+    `\n  Grove is running in local mode. Sign in at:\n  ${url}\n  (token from ${source})\n`,
+  );
 }

@@ -68,8 +68,15 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+      },
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -82,15 +89,23 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   });
 
   app.use(
-    systemRoutes({ version: packageJson.version, commit: config.commit, startedAt }, metrics, () => {
-      metrics.sessions.reset();
-      for (const [status, n] of Object.entries(store.countByStatus())) metrics.sessions.set({ status }, n);
-    }),
+    systemRoutes(
+      { version: packageJson.version, commit: config.commit, startedAt },
+      metrics,
+      () => {
+        metrics.sessions.reset();
+        for (const [status, n] of Object.entries(store.countByStatus()))
+          metrics.sessions.set({ status }, n);
+      },
+    ),
   );
 
   // Everything below requires a request signed by the web.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.claims = await verifyWorkerToken(req.headers.authorization, secret, { method: req.method, path: req.path });
+    res.locals.claims = await verifyWorkerToken(req.headers.authorization, secret, {
+      method: req.method,
+      path: req.path,
+    });
     next();
   });
   app.use(express.json({ limit: JSON_BODY_LIMIT }));

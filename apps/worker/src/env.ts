@@ -14,7 +14,9 @@ const envSchema = z.object({
   GROVE_ALLOW_LOCAL_REPOS: booleanFlag.optional(),
   GROVE_MAX_SESSIONS_PER_REPO: z.coerce.number().int().min(1).max(1000).default(10),
   GROVE_MIRROR_FRESH_SECONDS: z.coerce.number().int().min(0).default(30),
-  GROVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GROVE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   GITHUB_URL: z.url().default('https://github.com'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),

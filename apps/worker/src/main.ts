@@ -14,7 +14,10 @@ async function main(): Promise<void> {
 
   worker.server.listen(config.port, config.host, () => {
     const address = worker.server.address() as AddressInfo;
-    logger.info({ host: address.address, port: address.port, mode: config.mode, dataDir: config.dataDir }, 'worker listening');
+    logger.info(
+      { host: address.address, port: address.port, mode: config.mode, dataDir: config.dataDir },
+      'worker listening',
+    );
   });
 
   let stopping = false;
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Logging may not exist yet (bad env): write plainly and fail.
-  process.stderr.write(`grove worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `grove worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

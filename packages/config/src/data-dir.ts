@@ -16,7 +16,15 @@ export function findRepoRoot(from: string = process.cwd()): string | undefined {
  * GROVE_DATA_DIR, absolute. Default `.grove/` at the repo root, so the web and the worker
  * agree whatever folder each was started from.
  */
-export function resolveDataDir(configured: string | undefined, from: string = process.cwd()): string {
-  if (configured && configured.trim() !== '') return path.resolve(/* turbopackIgnore: true */ from, configured);
-  return path.join(/* turbopackIgnore: true */ findRepoRoot(from) ?? path.resolve(/* turbopackIgnore: true */ from), '.grove');
+export function resolveDataDir(
+  configured: string | undefined,
+  from: string = process.cwd(),
+): string {
+  if (configured && configured.trim() !== '')
+    return path.resolve(/* turbopackIgnore: true */ from, configured);
+  return path.join(
+    /* turbopackIgnore: true */ findRepoRoot(from) ??
+      path.resolve(/* turbopackIgnore: true */ from),
+    '.grove',
+  );
 }

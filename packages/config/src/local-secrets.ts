@@ -41,7 +41,8 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
     try {
       return localSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (error) {
-      if (attempt >= 20) throw new Error(`${file} is unreadable; delete it to regenerate`, { cause: error });
+      if (attempt >= 20)
+        throw new Error(`${file} is unreadable; delete it to regenerate`, { cause: error });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
     }
   }

@@ -96,10 +96,16 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
 }
 
 /** Parses `value` or throws a 422 AppError naming every bad field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what = 'request',
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new AppError('validation_failed', `Invalid ${what}`, { details: toFieldIssues(result.error) });
+    throw new AppError('validation_failed', `Invalid ${what}`, {
+      details: toFieldIssues(result.error),
+    });
   }
   return result.data;
 }
@@ -108,12 +114,18 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, wha
 export function appErrorFromBody(status: number, body: unknown): AppError {
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) {
-    return new AppError(status >= 500 ? 'worker_unavailable' : 'internal_error', `Upstream answered ${status}`);
+    return new AppError(
+      status >= 500 ? 'worker_unavailable' : 'internal_error',
+      `Upstream answered ${status}`,
+    );
   }
   const { code, message, details, retryAfter, limit, remaining, reset } = parsed.data.error;
   const known = errorCodeSchema.safeParse(code);
   const rateLimit =
-    retryAfter !== undefined && limit !== undefined && remaining !== undefined && reset !== undefined
+    retryAfter !== undefined &&
+    limit !== undefined &&
+    remaining !== undefined &&
+    reset !== undefined
       ? { retryAfter, limit, remaining, reset }
       : undefined;
   return new AppError(known.success ? known.data : 'internal_error', message, {

@@ -26,7 +26,12 @@ export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
 }
 
 /** Statuses that count against the per-repository session limit. */
-export const LIVE_SESSION_STATUSES: readonly SessionStatus[] = ['creating', 'active', 'connected', 'updating'];
+export const LIVE_SESSION_STATUSES: readonly SessionStatus[] = [
+  'creating',
+  'active',
+  'connected',
+  'updating',
+];
 
 const GITHUB_SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -47,7 +52,12 @@ export const repoRefSchema = z
     try {
       const url = new URL(value);
       if (url.protocol === 'file:') return url.pathname.length > 1;
-      return url.protocol === 'https:' && url.hostname.length > 0 && url.username === '' && url.password === '';
+      return (
+        url.protocol === 'https:' &&
+        url.hostname.length > 0 &&
+        url.username === '' &&
+        url.password === ''
+      );
     } catch {
       return false;
     }
@@ -59,11 +69,12 @@ export const branchNameSchema = z
   .trim()
   .min(1)
   .max(255)
-  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!\/)(?!.*\/$)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._\/-]+$/, 'not a valid branch name');
+  .regex(
+    /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!\/)(?!.*\/$)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._/-]+$/,
+    'not a valid branch name',
+  );
 
-export const sessionIdSchema = z
-  .string()
-  .regex(/^[a-z0-9]{10,32}$/, 'not a session id');
+export const sessionIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'not a session id');
 
 export const createSessionBodySchema = z.object({
   repo: repoRefSchema,

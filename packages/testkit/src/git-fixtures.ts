@@ -15,7 +15,13 @@ export const FIXTURE_GIT_ENV: Record<string, string | undefined> = {
 };
 
 export function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, env: FIXTURE_GIT_ENV as NodeJS.ProcessEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Next's types make NODE_ENV required
+  return execFileSync('git', args, {
+    cwd,
+    env: FIXTURE_GIT_ENV as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export interface SourceRepoOptions {

@@ -18,13 +18,26 @@ export interface StartedProcess {
 export async function startProcess(
   command: string,
   args: string[],
-  options: { env: Record<string, string | undefined>; cwd?: string; ready: RegExp; timeoutMs?: number },
+  options: {
+    env: Record<string, string | undefined>;
+    cwd?: string;
+    ready: RegExp;
+    timeoutMs?: number;
+  },
 ): Promise<StartedProcess & { match: RegExpMatchArray }> {
-  const child = spawn(command, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Next's types make NODE_ENV required
+  const child = spawn(command, args, {
+    env: options.env as NodeJS.ProcessEnv,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} not ready in time:\n${output.join('\n')}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${command} not ready in time:\n${output.join('\n')}`)),
+      options.timeoutMs ?? 30_000,
+    );
     const onLine = (line: string) => {
       output.push(line);
       const found = options.ready.exec(line);
@@ -33,8 +46,8 @@ export async function startProcess(
         resolve(found);
       }
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${command} exited (${code}) before ready:\n${output.join('\n')}`));

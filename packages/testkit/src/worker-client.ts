@@ -15,7 +15,12 @@ export function workerFetcher(options: SignedFetchOptions) {
   const key = secretKey(options.secret);
   return async (
     path: string,
-    init: RequestInit & { unsigned?: boolean; tokenPath?: string; userId?: string; json?: unknown } = {},
+    init: RequestInit & {
+      unsigned?: boolean;
+      tokenPath?: string;
+      userId?: string;
+      json?: unknown;
+    } = {},
   ): Promise<Response> => {
     const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
     const headers = new Headers(init.headers);

@@ -33,8 +33,10 @@ export async function verifyWorkerToken(
       requiredClaims: ['sub', 'iat', 'exp'],
     });
     const claims = workerTokenClaimsSchema.parse(payload);
-    if (claims.exp - claims.iat > WORKER_TOKEN_MAX_TTL_SECONDS) throw new Error('token lives too long');
-    if (claims.mth !== request.method || claims.pth !== request.path) throw new Error('token is for another request');
+    if (claims.exp - claims.iat > WORKER_TOKEN_MAX_TTL_SECONDS)
+      throw new Error('token lives too long');
+    if (claims.mth !== request.method || claims.pth !== request.path)
+      throw new Error('token is for another request');
     return claims;
   } catch (error) {
     throw new AppError('unauthorized', 'Invalid or expired worker token', { cause: error });

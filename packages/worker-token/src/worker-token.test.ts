@@ -17,21 +17,37 @@ describe('worker tokens', () => {
 
   it('refuses a missing, foreign, replayed-elsewhere or long-lived token', async () => {
     const token = await signWorkerToken(secret, { userId: 'u1' }, request);
-    await expect(verifyWorkerToken(undefined, secret, request)).rejects.toMatchObject({ status: 401 });
-    await expect(verifyWorkerToken(`Bearer ${token}`, secretKey('x'.repeat(40)), request)).rejects.toMatchObject({ status: 401 });
-    await expect(verifyWorkerToken(`Bearer ${token}`, secret, { method: 'DELETE', path: '/sessions' })).rejects.toMatchObject({ status: 401 });
+    await expect(verifyWorkerToken(undefined, secret, request)).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      verifyWorkerToken(`Bearer ${token}`, secretKey('x'.repeat(40)), request),
+    ).rejects.toMatchObject({ status: 401 });
+    await expect(
+      verifyWorkerToken(`Bearer ${token}`, secret, { method: 'DELETE', path: '/sessions' }),
+    ).rejects.toMatchObject({ status: 401 });
     const now = Math.floor(Date.now() / 1000);
     const longLived = await new SignJWT({ mth: 'GET', pth: '/sessions' })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1').setIssuer('grove-web').setAudience('grove-worker')
-      .setIssuedAt(now).setExpirationTime(now + 3600)
+      .setSubject('u1')
+      .setIssuer('grove-web')
+      .setAudience('grove-worker')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
       .sign(secret);
-    await expect(verifyWorkerToken(`Bearer ${longLived}`, secret, request)).rejects.toMatchObject({ status: 401 });
+    await expect(verifyWorkerToken(`Bearer ${longLived}`, secret, request)).rejects.toMatchObject({
+      status: 401,
+    });
     const expired = await new SignJWT({ mth: 'GET', pth: '/sessions' })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1').setIssuer('grove-web').setAudience('grove-worker')
-      .setIssuedAt(now - 120).setExpirationTime(now - 70)
+      .setSubject('u1')
+      .setIssuer('grove-web')
+      .setAudience('grove-worker')
+      .setIssuedAt(now - 120)
+      .setExpirationTime(now - 70)
       .sign(secret);
-    await expect(verifyWorkerToken(`Bearer ${expired}`, secret, request)).rejects.toMatchObject({ status: 401 });
+    await expect(verifyWorkerToken(`Bearer ${expired}`, secret, request)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });

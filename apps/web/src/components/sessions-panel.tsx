@@ -42,7 +42,10 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
       await apiFetch('/api/workspace/session/create', {
         method: 'POST',
         headers: { 'Idempotency-Key': crypto.randomUUID() },
-        json: { repo: repo.trim(), ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}) },
+        json: {
+          repo: repo.trim(),
+          ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}),
+        },
       });
       setRepo('');
       setBaseBranch('');
@@ -76,13 +79,22 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
                 id="repo"
                 value={repo}
                 onChange={(event) => setRepo(event.target.value)}
-                placeholder={localMode ? 'owner/name, https:// URL or /absolute/path' : 'owner/name or https:// URL'}
+                placeholder={
+                  localMode
+                    ? 'owner/name, https:// URL or /absolute/path'
+                    : 'owner/name or https:// URL'
+                }
                 required
               />
             </div>
             <div>
               <label htmlFor="base">Base branch</label>
-              <input id="base" value={baseBranch} onChange={(event) => setBaseBranch(event.target.value)} placeholder="default" />
+              <input
+                id="base"
+                value={baseBranch}
+                onChange={(event) => setBaseBranch(event.target.value)}
+                placeholder="default"
+              />
             </div>
             <button type="submit" disabled={busy}>
               {busy ? 'Creating…' : 'Create session'}
@@ -131,7 +143,12 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
                   </td>
                   <td className="hide-narrow">{age(session.createdAt)}</td>
                   <td>
-                    <button type="button" className="danger" onClick={() => void remove(session.id)} aria-label={`Delete session ${session.id}`}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => void remove(session.id)}
+                      aria-label={`Delete session ${session.id}`}
+                    >
                       Delete
                     </button>
                   </td>

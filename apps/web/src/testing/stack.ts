@@ -18,7 +18,9 @@ export interface Stack {
 }
 
 /** The built web app (`next start`) and the built worker, real processes on ephemeral ports. */
-export async function startStack(extraEnv: Record<string, string | undefined> = {}): Promise<Stack> {
+export async function startStack(
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<Stack> {
   const temp = makeTempDir('grove-web-');
   const dataDir = path.join(temp.dir, 'data');
   const base = {
@@ -34,11 +36,15 @@ export async function startStack(extraEnv: Record<string, string | undefined> = 
     ready: /"port":(\d+).*"msg":"worker listening"/,
   });
   const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
-  const web = await startProcess(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'], {
-    cwd: path.join(ROOT, 'apps/web'),
-    env: { ...base, NODE_ENV: 'production', WORKER_URL: workerUrl },
-    ready: /Local:\s+(http:\/\/\S+)/,
-  });
+  const web = await startProcess(
+    process.execPath,
+    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    {
+      cwd: path.join(ROOT, 'apps/web'),
+      env: { ...base, NODE_ENV: 'production', WORKER_URL: workerUrl },
+      ready: /Local:\s+(http:\/\/\S+)/,
+    },
+  );
   return {
     webUrl: web.match[1]!,
     worker: { ...worker, url: workerUrl },
@@ -53,7 +59,9 @@ export async function startStack(extraEnv: Record<string, string | undefined> = 
 
 /** Signs in as the local owner and returns the session cookie (name=value). */
 export async function signIn(webUrl: string): Promise<string> {
-  const response = await fetch(`${webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, { redirect: 'manual' });
+  const response = await fetch(`${webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, {
+    redirect: 'manual',
+  });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('grove_session='));
   if (!cookie) throw new Error(`sign-in failed: ${response.status}`);
   return cookie.split(';')[0]!;

@@ -15,7 +15,14 @@ export interface OutboxEntry {
 export function appendOutbox(db: Db, entry: OutboxEntry): void {
   db.prepare(
     'INSERT INTO outbox (entity, entity_id, op, version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(entry.entity, entry.entityId, entry.op, entry.version, JSON.stringify(entry.payload), new Date().toISOString());
+  ).run(
+    entry.entity,
+    entry.entityId,
+    entry.op,
+    entry.version,
+    JSON.stringify(entry.payload),
+    new Date().toISOString(),
+  );
 }
 
 export interface AuditEntry {

@@ -20,7 +20,10 @@ export interface GitEnvOptions {
  * here as a URL-scoped `http.extraHeader` through GIT_CONFIG_COUNT — never argv (visible in
  * `ps`), never a config file on disk.
  */
-export function buildGitEnv(options: GitEnvOptions, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function buildGitEnv(
+  options: GitEnvOptions,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of INHERITED_ENV) {
     const value = from[name];
@@ -57,7 +60,9 @@ export function createGit(baseDir: string, options: GitEnvOptions): SimpleGit {
 
 /** Removes anything that looks like a credential from git's error text before it is shown or logged. */
 export function scrubGitMessage(message: string, secrets: readonly string[] = []): string {
-  let out = message.replace(/(https?:\/\/)[^/@\s]+@/g, '$1***@').replace(/Authorization: \S+ \S+/gi, 'Authorization: ***');
+  let out = message
+    .replace(/(https?:\/\/)[^/@\s]+@/g, '$1***@')
+    .replace(/Authorization: \S+ \S+/gi, 'Authorization: ***');
   for (const secret of secrets) {
     if (secret) out = out.split(secret).join('***');
   }

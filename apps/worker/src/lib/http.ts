@@ -20,14 +20,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (isAppError(error)) {
       appError = error;
     } else if (isBodyParserError(error)) {
-      appError = error.type === 'entity.too.large'
-        ? new AppError('payload_too_large', 'Request body is too large')
-        : new AppError('bad_request', 'Request body is not valid JSON');
+      appError =
+        error.type === 'entity.too.large'
+          ? new AppError('payload_too_large', 'Request body is too large')
+          : new AppError('bad_request', 'Request body is not valid JSON');
     } else {
       appError = new AppError('internal_error', 'Internal error');
       logger.error({ err: error, reqId: req.id }, 'unhandled error');
     }
-    if (appError.status >= 500 && isAppError(error)) logger.error({ err: error, reqId: req.id }, appError.message);
+    if (appError.status >= 500 && isAppError(error))
+      logger.error({ err: error, reqId: req.id }, appError.message);
     if (appError.rateLimit) res.setHeader('Retry-After', String(appError.rateLimit.retryAfter));
     if (res.headersSent) {
       res.end();
@@ -38,5 +40,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 function isBodyParserError(error: unknown): error is { type: string; status: number } {
-  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && typeof (error as { type: unknown }).type === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    'status' in error &&
+    typeof (error as { type: unknown }).type === 'string'
+  );
 }

@@ -15,7 +15,7 @@ export function contextOf(req: Request, res: Response): RequestContext {
   const token = req.headers[GITHUB_TOKEN_HEADER];
   return {
     userId: claims.sub,
-    requestId: String(req.id),
+    requestId: typeof req.id === 'string' ? req.id : '', // genReqId always sets a string
     githubToken: typeof token === 'string' && token.length > 0 ? token : undefined,
     claims,
   };

@@ -19,7 +19,10 @@ export interface TestWorker {
 }
 
 /** An in-process worker on an ephemeral port with its own data dir. */
-export async function startTestWorker(env: NodeJS.ProcessEnv = {}, dataDir?: string): Promise<TestWorker & { cleanup: () => void }> {
+export async function startTestWorker(
+  env: NodeJS.ProcessEnv = {},
+  dataDir?: string,
+): Promise<TestWorker & { cleanup: () => void }> {
   const temp = dataDir ? undefined : makeTempDir('grove-worker-');
   const dir = dataDir ?? path.join(temp!.dir, 'data');
   const config = loadConfig({

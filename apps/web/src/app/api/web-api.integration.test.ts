@@ -17,7 +17,10 @@ describe('web app against a real worker', () => {
   let repoDir: string;
 
   beforeAll(async () => {
-    expect(existsSync(path.resolve(import.meta.dirname, '../../../.next/BUILD_ID')), 'build the web app first').toBe(true);
+    expect(
+      existsSync(path.resolve(import.meta.dirname, '../../../.next/BUILD_ID')),
+      'build the web app first',
+    ).toBe(true);
     expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
     repos = makeTempDir('grove-web-repo-');
     repoDir = createSourceRepo(path.join(repos.dir, 'origin'), { files: 5 });
@@ -31,7 +34,10 @@ describe('web app against a real worker', () => {
   });
 
   const api = (p: string, init: RequestInit = {}) =>
-    fetch(`${stack.webUrl}${p}`, { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
+    fetch(`${stack.webUrl}${p}`, {
+      ...init,
+      headers: { cookie, ...(init.headers as Record<string, string>) },
+    });
 
   it('answers health without a session', async () => {
     const response = await fetch(`${stack.webUrl}/api/health`);
@@ -40,14 +46,18 @@ describe('web app against a real worker', () => {
   });
 
   it('refuses a wrong token with 401 and no cookie', async () => {
-    const response = await fetch(`${stack.webUrl}/auth/local?token=wrong-token`, { redirect: 'manual' });
+    const response = await fetch(`${stack.webUrl}/auth/local?token=wrong-token`, {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(401);
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(((await response.json()) as ErrorBody).error.code).toBe('unauthorized');
   });
 
   it('signs in with the right token: HttpOnly SameSite cookie and a redirect to /', async () => {
-    const response = await fetch(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, { redirect: 'manual' });
+    const response = await fetch(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/');
     const setCookie = response.headers.getSetCookie()[0] ?? '';
@@ -69,7 +79,9 @@ describe('web app against a real worker', () => {
       expect(response.status, `${method} ${p}`).toBe(401);
       expect(((await response.json()) as ErrorBody).error.code).toBe('unauthorized');
     }
-    const forged = await fetch(`${stack.webUrl}/api/workspace/sessions`, { headers: { cookie: 'grove_session=eyJhbGciOiJIUzI1NiJ9.e30.x' } });
+    const forged = await fetch(`${stack.webUrl}/api/workspace/sessions`, {
+      headers: { cookie: 'grove_session=eyJhbGciOiJIUzI1NiJ9.e30.x' },
+    });
     expect(forged.status).toBe(401);
   });
 
@@ -80,7 +92,9 @@ describe('web app against a real worker', () => {
       body: JSON.stringify({ repo: repoDir }),
     });
     expect(created.status).toBe(201);
-    const { session } = (await created.json()) as { session: { id: string; status: string; branchName: string } };
+    const { session } = (await created.json()) as {
+      session: { id: string; status: string; branchName: string };
+    };
     expect(session.status).toBe('active');
     expect(existsSync(path.join(stack.dataDir, 'worktrees', session.id, 'README.md'))).toBe(true);
 
@@ -91,10 +105,14 @@ describe('web app against a real worker', () => {
     });
     expect(((await replay.json()) as { session: { id: string } }).session.id).toBe(session.id);
 
-    const list = (await (await api('/api/workspace/sessions')).json()) as { sessions: { id: string }[] };
+    const list = (await (await api('/api/workspace/sessions')).json()) as {
+      sessions: { id: string }[];
+    };
     expect(list.sessions.map((s) => s.id)).toEqual([session.id]);
     expect((await api(`/api/workspace/session/${session.id}`)).status).toBe(200);
-    expect((await api(`/api/workspace/session/${session.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/api/workspace/session/${session.id}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
     expect((await api(`/api/workspace/session/${session.id}`)).status).toBe(404);
   });
 
@@ -116,17 +134,25 @@ describe('web app against a real worker', () => {
   it('refuses state-changing requests from another site', async () => {
     const response = await api('/api/workspace/session/create', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      headers: {
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
       body: JSON.stringify({ repo: repoDir }),
     });
     expect(response.status).toBe(403);
   });
 
   it('reports the worker online, then 503 in the error shape once it is gone', async () => {
-    const status = (await (await api('/api/workers/status')).json()) as { workers: { status: string; latencyMs: number }[] };
+    const status = (await (await api('/api/workers/status')).json()) as {
+      workers: { status: string; latencyMs: number }[];
+    };
     expect(status.workers[0]?.status).toBe('online');
     await stack.worker.stop();
-    const offline = (await (await api('/api/workers/status')).json()) as { workers: { status: string }[] };
+    const offline = (await (await api('/api/workers/status')).json()) as {
+      workers: { status: string }[];
+    };
     expect(offline.workers[0]?.status).toBe('offline');
     const response = await api('/api/workspace/sessions');
     expect(response.status).toBe(503);

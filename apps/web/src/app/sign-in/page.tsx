@@ -13,14 +13,20 @@ export default function SignInPage() {
         {local ? (
           <form action="/auth/local" method="get">
             <p className="muted">
-              This Grove runs in local mode. Use the sign-in link printed when it started, or paste the
-              access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}
+              This Grove runs in local mode. Use the sign-in link printed when it started, or paste
+              the access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}
               <code>.grove/secrets.json</code>).
             </p>
             <div className="row">
               <div className="grow">
                 <label htmlFor="token">Access token</label>
-                <input id="token" name="token" type="password" autoComplete="current-password" required />
+                <input
+                  id="token"
+                  name="token"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                />
               </div>
               <button type="submit">Sign in</button>
             </div>

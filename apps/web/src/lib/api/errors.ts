@@ -12,12 +12,17 @@ export function handleApiError(error: unknown, requestId?: string): NextResponse
     appError = error;
   } else if (error instanceof ZodError) {
     appError = new AppError('validation_failed', 'Invalid request', {
-      details: error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+      details: error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(root)',
+        message: issue.message,
+      })),
     });
   } else {
     appError = new AppError('internal_error', 'Internal error');
     // eslint-disable-next-line no-console -- the server log is where a 500's cause belongs
-    console.error(JSON.stringify({ level: 'error', requestId, msg: 'unhandled error', err: String(error) }));
+    console.error(
+      JSON.stringify({ level: 'error', requestId, msg: 'unhandled error', err: String(error) }),
+    );
   }
   const headers = new Headers({ 'cache-control': 'no-store' });
   if (requestId) headers.set('x-request-id', requestId);

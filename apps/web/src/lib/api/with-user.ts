@@ -32,7 +32,8 @@ export function assertSameOrigin(req: NextRequest): void {
   const origin = req.headers.get('origin');
   if (origin && origin !== 'null') {
     const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-    if (new URL(origin).host !== host) throw new AppError('forbidden', 'Cross-site request refused');
+    if (new URL(origin).host !== host)
+      throw new AppError('forbidden', 'Cross-site request refused');
   } else if (origin === 'null') {
     throw new AppError('forbidden', 'Cross-site request refused');
   }

@@ -28,7 +28,10 @@ export async function signSessionCookie(secret: string, userId: string): Promise
 }
 
 /** The user id in a valid session cookie, or undefined. */
-export async function verifySessionCookie(secret: string, value: string | undefined): Promise<string | undefined> {
+export async function verifySessionCookie(
+  secret: string,
+  value: string | undefined,
+): Promise<string | undefined> {
   if (!value || !secret) return undefined;
   try {
     const { payload } = await jwtVerify(value, new TextEncoder().encode(secret), {

@@ -48,9 +48,10 @@ export async function callWorker(call: WorkerCall): Promise<Response> {
     headers.set('content-type', 'application/json');
     body = JSON.stringify(call.json);
   }
-  const signals = [call.signal, call.stream ? undefined : AbortSignal.timeout(WORKER_TIMEOUT_MS)].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  );
+  const signals = [
+    call.signal,
+    call.stream ? undefined : AbortSignal.timeout(WORKER_TIMEOUT_MS),
+  ].filter((signal): signal is AbortSignal => signal !== undefined);
   try {
     return await fetch(url, {
       method: call.method,
@@ -71,13 +72,17 @@ export async function callWorker(call: WorkerCall): Promise<Response> {
 }
 
 /** Passes a worker's JSON (or empty) answer on to the browser, status and all. */
-export async function relayWorkerResponse(response: Response, requestId: string): Promise<Response> {
+export async function relayWorkerResponse(
+  response: Response,
+  requestId: string,
+): Promise<Response> {
   const headers = new Headers({ 'cache-control': 'no-store', 'x-request-id': requestId });
   for (const name of ['retry-after', 'idempotent-replayed']) {
     const value = response.headers.get(name);
     if (value) headers.set(name, value);
   }
-  if (response.status === 204 || response.status === 304) return new Response(null, { status: response.status, headers });
+  if (response.status === 204 || response.status === 304)
+    return new Response(null, { status: response.status, headers });
   const text = await response.text();
   headers.set('content-type', response.headers.get('content-type') ?? 'application/json');
   return new Response(text, { status: response.status, headers });

@@ -29,15 +29,27 @@ export async function recoverSessions(
   dataDir: string,
   logger: Logger,
 ): Promise<RecoveryReport> {
-  const report: RecoveryReport = { failedCreates: 0, finishedDeletes: 0, vanished: 0, orphansPruned: 0 };
+  const report: RecoveryReport = {
+    failedCreates: 0,
+    finishedDeletes: 0,
+    vanished: 0,
+    orphansPruned: 0,
+  };
   const store = service.store;
   await mirrors.removeStaleState();
 
   for (const row of store.listByStatus(['creating'])) {
     await mirrors.withLock(row.repo_key, () =>
-      mirrors.removeWorktree(mirrors.mirrorPath(row.repo_key), row.worktree_path, row.branch_name, false),
+      mirrors.removeWorktree(
+        mirrors.mirrorPath(row.repo_key),
+        row.worktree_path,
+        row.branch_name,
+        false,
+      ),
     );
-    store.transition(row.id, 'failed', { error: 'The worker stopped while this session was being created' });
+    store.transition(row.id, 'failed', {
+      error: 'The worker stopped while this session was being created',
+    });
     report.failedCreates++;
   }
 

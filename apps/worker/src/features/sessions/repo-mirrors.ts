@@ -70,14 +70,21 @@ export class RepoMirrors {
     try {
       if (!existsSync(mirror)) {
         await this.#create(source, mirror, options);
-      } else if (Date.now() - (await this.#lastFetchedAt(source.key, mirror)) > this.#options.mirrorFreshMs) {
+      } else if (
+        Date.now() - (await this.#lastFetchedAt(source.key, mirror)) >
+        this.#options.mirrorFreshMs
+      ) {
         await this.#fetch(source.key, mirror, options);
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('repo_unavailable', `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(String(error), secrets)}`, {
-        cause: error,
-      });
+      throw new AppError(
+        'repo_unavailable',
+        `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(String(error), secrets)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const git = createGit(mirror, options);
     const defaultBranch = (await git.raw(['config', '--get', 'grove.defaultbranch'])).trim();
@@ -98,7 +105,11 @@ export class RepoMirrors {
     await mirrorGit.raw(['config', 'maintenance.auto', 'false']);
     const head = await mirrorGit.raw(['ls-remote', '--symref', 'origin', 'HEAD']);
     const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head);
-    if (!match?.[1]) throw new AppError('repo_unavailable', `${source.remoteUrl} has no default branch (empty repository?)`);
+    if (!match?.[1])
+      throw new AppError(
+        'repo_unavailable',
+        `${source.remoteUrl} has no default branch (empty repository?)`,
+      );
     await mirrorGit.raw(['config', 'grove.defaultbranch', match[1]]);
     await mirrorGit.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
     await rename(tmp, mirror);
@@ -137,15 +148,32 @@ export class RepoMirrors {
   }
 
   /** Adds a worktree on a new branch. Hold the lock. */
-  async addWorktree(mirror: string, worktree: string, branch: string, startPoint: string): Promise<void> {
+  async addWorktree(
+    mirror: string,
+    worktree: string,
+    branch: string,
+    startPoint: string,
+  ): Promise<void> {
     await mkdir(path.dirname(worktree), { recursive: true });
     await createGit(mirror, this.gitOptions(undefined)).raw([
-      'worktree', 'add', '--quiet', '--no-track', '-b', branch, worktree, startPoint,
+      'worktree',
+      'add',
+      '--quiet',
+      '--no-track',
+      '-b',
+      branch,
+      worktree,
+      startPoint,
     ]);
   }
 
   /** Removes a worktree (if present) and, unless `keepBranch`, its branch. Idempotent. Hold the lock. */
-  async removeWorktree(mirror: string, worktree: string, branch: string, keepBranch: boolean): Promise<void> {
+  async removeWorktree(
+    mirror: string,
+    worktree: string,
+    branch: string,
+    keepBranch: boolean,
+  ): Promise<void> {
     if (!existsSync(mirror)) {
       await rm(worktree, { recursive: true, force: true });
       return;
@@ -156,13 +184,18 @@ export class RepoMirrors {
         await git.raw(['worktree', 'remove', '--force', '--force', worktree]);
       } catch (error) {
         // A worktree git no longer knows (half-created, admin dir gone) is just a folder.
-        this.#options.logger.warn({ worktree, err: scrubGitMessage(String(error)) }, 'worktree remove failed; deleting folder');
+        this.#options.logger.warn(
+          { worktree, err: scrubGitMessage(String(error)) },
+          'worktree remove failed; deleting folder',
+        );
         await rm(worktree, { recursive: true, force: true });
       }
     }
     await git.raw(['worktree', 'prune']);
     if (!keepBranch) {
-      const exists = (await git.raw(['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`])).trim() !== '';
+      const exists =
+        (await git.raw(['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`])).trim() !==
+        '';
       if (exists) await git.raw(['branch', '-D', '--quiet', branch]);
     }
   }
@@ -171,7 +204,9 @@ export class RepoMirrors {
   async list(): Promise<string[]> {
     if (!existsSync(this.root)) return [];
     const names = await readdir(this.root);
-    return names.filter((name) => name.endsWith('.git') && !name.startsWith('.')).map((name) => path.join(this.root, name));
+    return names
+      .filter((name) => name.endsWith('.git') && !name.startsWith('.'))
+      .map((name) => path.join(this.root, name));
   }
 
   /**
@@ -181,7 +216,8 @@ export class RepoMirrors {
   async removeStaleState(): Promise<void> {
     if (!existsSync(this.root)) return;
     for (const name of await readdir(this.root)) {
-      if (name.startsWith('.tmp-')) await rm(path.join(this.root, name), { recursive: true, force: true });
+      if (name.startsWith('.tmp-'))
+        await rm(path.join(this.root, name), { recursive: true, force: true });
     }
     for (const mirror of await this.list()) {
       await removeLockFiles(mirror);

@@ -38,19 +38,28 @@ export function resolveRepoSource(repo: string, options: RepoSourceOptions): Rep
   if (isLocal && !options.allowLocalRepos) {
     throw new AppError('local_repos_disabled', 'Local repositories are not allowed on this worker');
   }
-  if (!isLocal && remote.protocol !== 'https:' && !(remote.protocol === 'http:' && remote.host === github.host)) {
+  if (
+    !isLocal &&
+    remote.protocol !== 'https:' &&
+    !(remote.protocol === 'http:' && remote.host === github.host)
+  ) {
     throw new AppError('validation_failed', 'repo must use https://');
   }
   const isGitHub = !isLocal && remote.protocol === github.protocol && remote.host === github.host;
   // Normalise so owner/name and its https URL share one mirror.
   const pathname = remote.pathname.replace(/\/+$/, '');
-  const normalised = isLocal ? `file://${pathname}` : `${remote.protocol}//${remote.host}${pathname.replace(/\.git$/, '')}.git`;
+  const normalised = isLocal
+    ? `file://${pathname}`
+    : `${remote.protocol}//${remote.host}${pathname.replace(/\.git$/, '')}.git`;
   const readable = normalised
     .replace(/^[a-z]+:\/\//, '')
     .replace(/\.git$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[._]+/, '')
     .slice(-60);
-  const digest = createHash('sha256').update(isGitHub ? normalised.toLowerCase() : normalised).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(isGitHub ? normalised.toLowerCase() : normalised)
+    .digest('hex')
+    .slice(0, 12);
   return { remoteUrl: normalised, key: `${readable}-${digest}`, isGitHub, isLocal };
 }

@@ -1,4 +1,9 @@
-import { createSessionBodySchema, idempotencyKeySchema, parseOrThrow, sessionIdSchema } from '@grove/contract';
+import {
+  createSessionBodySchema,
+  idempotencyKeySchema,
+  parseOrThrow,
+  sessionIdSchema,
+} from '@grove/contract';
 import { Router, type Request, type Response } from 'express';
 
 import { contextOf } from '../../lib/request-context';
@@ -16,7 +21,10 @@ export function sessionRoutes(service: SessionService, metrics: Metrics): Router
   router.post('/sessions', async (req: Request, res: Response) => {
     const body = parseOrThrow(createSessionBodySchema, req.body, 'session');
     const rawKey = req.headers['idempotency-key'];
-    const key = rawKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const key =
+      rawKey === undefined
+        ? undefined
+        : parseOrThrow(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
     try {
       const { session, replayed } = await service.create(contextOf(req, res), body, key);
       metrics.sessionOps.inc({ op: 'create', outcome: replayed ? 'replayed' : 'ok' });

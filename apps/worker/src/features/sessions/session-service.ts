@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids';
 import { scrubGitMessage } from '../../lib/git';
 import type { RepoMirrors } from './repo-mirrors';
 import { resolveRepoSource } from './repo-source';
-import { SessionStore, toSession, type SessionRow } from './session-store';
+import { toSession, type SessionRow, type SessionStore } from './session-store';
 
 /** How long a client waits before retrying a create refused by the session limit. */
 export const SESSION_LIMIT_RETRY_AFTER_SECONDS = 30;
@@ -76,9 +76,15 @@ export class SessionService {
     return row;
   }
 
-  async create(ctx: RequestContext, body: CreateSessionBody, idempotencyKey?: string): Promise<{ session: Session; replayed: boolean }> {
+  async create(
+    ctx: RequestContext,
+    body: CreateSessionBody,
+    idempotencyKey?: string,
+  ): Promise<{ session: Session; replayed: boolean }> {
     const source = resolveRepoSource(body.repo, this.#options);
-    const requestHash = createHash('sha256').update(JSON.stringify([body.repo, body.baseBranch ?? null, body.name ?? null])).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([body.repo, body.baseBranch ?? null, body.name ?? null]))
+      .digest('hex');
     const flightKey = idempotencyKey ? `${ctx.userId}\0${idempotencyKey}` : undefined;
 
     if (idempotencyKey && flightKey) {
@@ -86,7 +92,10 @@ export class SessionService {
       const known = this.store.findIdempotent(ctx.userId, idempotencyKey);
       if (known) {
         if (known.request_hash !== requestHash) {
-          throw new AppError('conflict', 'Idempotency-Key was already used with a different request');
+          throw new AppError(
+            'conflict',
+            'Idempotency-Key was already used with a different request',
+          );
         }
         if (inFlight) return { session: await inFlight, replayed: true };
         return { session: this.get(ctx, known.session_id), replayed: true };
@@ -106,18 +115,25 @@ export class SessionService {
         worktreePath: this.worktreePath(id),
       },
       this.#options.maxSessionsPerRepo,
-      { requestId: ctx.requestId, idempotency: idempotencyKey ? { key: idempotencyKey, hash: requestHash } : undefined },
+      {
+        requestId: ctx.requestId,
+        idempotency: idempotencyKey ? { key: idempotencyKey, hash: requestHash } : undefined,
+      },
     );
     if ('limited' in inserted) {
       const retryAfter = SESSION_LIMIT_RETRY_AFTER_SECONDS;
-      throw new AppError('session_limit', `At most ${this.#options.maxSessionsPerRepo} active sessions per repository`, {
-        rateLimit: {
-          retryAfter,
-          limit: this.#options.maxSessionsPerRepo,
-          remaining: 0,
-          reset: Math.ceil(Date.now() / 1000) + retryAfter,
+      throw new AppError(
+        'session_limit',
+        `At most ${this.#options.maxSessionsPerRepo} active sessions per repository`,
+        {
+          rateLimit: {
+            retryAfter,
+            limit: this.#options.maxSessionsPerRepo,
+            remaining: 0,
+            reset: Math.ceil(Date.now() / 1000) + retryAfter,
+          },
         },
-      });
+      );
     }
 
     const work = this.#track(this.#materialise(ctx, inserted, source));
@@ -133,7 +149,11 @@ export class SessionService {
     }
   }
 
-  async #materialise(ctx: RequestContext, row: SessionRow, source: ReturnType<typeof resolveRepoSource>): Promise<Session> {
+  async #materialise(
+    ctx: RequestContext,
+    row: SessionRow,
+    source: ReturnType<typeof resolveRepoSource>,
+  ): Promise<Session> {
     const { mirrors, logger } = this.#options;
     try {
       const baseBranch = await mirrors.withLock(source.key, async () => {
@@ -147,16 +167,33 @@ export class SessionService {
     } catch (error) {
       // Nothing half-made is left: remove whatever git created, then the row itself.
       await mirrors
-        .withLock(source.key, () => mirrors.removeWorktree(mirrors.mirrorPath(source.key), row.worktree_path, row.branch_name, false))
-        .catch((cleanupError: unknown) => logger.error({ err: cleanupError, sessionId: row.id }, 'cleanup after failed create failed'));
+        .withLock(source.key, () =>
+          mirrors.removeWorktree(
+            mirrors.mirrorPath(source.key),
+            row.worktree_path,
+            row.branch_name,
+            false,
+          ),
+        )
+        .catch((cleanupError: unknown) =>
+          logger.error(
+            { err: cleanupError, sessionId: row.id },
+            'cleanup after failed create failed',
+          ),
+        );
       if (error instanceof AppError) {
         this.store.remove(row.id, ctx);
         throw error;
       }
-      const message = scrubGitMessage(error instanceof Error ? error.message : String(error), ctx.githubToken ? [ctx.githubToken] : []);
+      const message = scrubGitMessage(
+        error instanceof Error ? error.message : String(error),
+        ctx.githubToken ? [ctx.githubToken] : [],
+      );
       logger.error({ sessionId: row.id, err: message }, 'session create failed');
       this.store.transition(row.id, 'failed', { error: message }, ctx);
-      throw new AppError('repo_unavailable', `Could not create the worktree: ${message}`, { cause: error });
+      throw new AppError('repo_unavailable', `Could not create the worktree: ${message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -168,18 +205,30 @@ export class SessionService {
   }
 
   /** Tears a session down to nothing; also used by recovery for rows left in `deleting`. */
-  async finishDelete(row: SessionRow, audit?: { userId: string | null; requestId?: string | undefined }): Promise<void> {
+  async finishDelete(
+    row: SessionRow,
+    audit?: { userId: string | null; requestId?: string | undefined },
+  ): Promise<void> {
     const { mirrors } = this.#options;
     try {
       for (const teardown of this.#teardowns) await teardown(row);
       await mirrors.withLock(row.repo_key, () =>
-        mirrors.removeWorktree(mirrors.mirrorPath(row.repo_key), row.worktree_path, row.branch_name, row.pushed_at !== null),
+        mirrors.removeWorktree(
+          mirrors.mirrorPath(row.repo_key),
+          row.worktree_path,
+          row.branch_name,
+          row.pushed_at !== null,
+        ),
       );
       this.store.remove(row.id, audit);
     } catch (error) {
       const message = scrubGitMessage(error instanceof Error ? error.message : String(error));
       this.store.transition(row.id, 'failed', { error: `delete failed: ${message}` }, audit);
-      throw new AppError('internal_error', 'Could not delete the session; it is marked failed, delete it again', { cause: error });
+      throw new AppError(
+        'internal_error',
+        'Could not delete the session; it is marked failed, delete it again',
+        { cause: error },
+      );
     }
   }
 

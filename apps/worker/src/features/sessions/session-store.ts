@@ -1,4 +1,10 @@
-import { AppError, canTransition, LIVE_SESSION_STATUSES, type Session, type SessionStatus } from '@grove/contract';
+import {
+  AppError,
+  canTransition,
+  LIVE_SESSION_STATUSES,
+  type Session,
+  type SessionStatus,
+} from '@grove/contract';
 
 import type { Db } from '../../db/database';
 import { appendAudit, appendOutbox } from '../../db/outbox';
@@ -75,13 +81,17 @@ export class SessionStore {
 
   listForUser(userId: string): SessionRow[] {
     return this.#db
-      .prepare<[string], SessionRow>('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id')
+      .prepare<[string], SessionRow>(
+        'SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id',
+      )
       .all(userId);
   }
 
   listByStatus(statuses: readonly SessionStatus[]): SessionRow[] {
     const marks = statuses.map(() => '?').join(',');
-    return this.#db.prepare<SessionStatus[], SessionRow>(`SELECT * FROM sessions WHERE status IN (${marks})`).all(...statuses);
+    return this.#db
+      .prepare<SessionStatus[], SessionRow>(`SELECT * FROM sessions WHERE status IN (${marks})`)
+      .all(...statuses);
   }
 
   listAll(): SessionRow[] {
@@ -100,7 +110,9 @@ export class SessionStore {
 
   countByStatus(): Record<string, number> {
     const rows = this.#db
-      .prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM sessions GROUP BY status')
+      .prepare<[], { status: string; n: number }>(
+        'SELECT status, count(*) AS n FROM sessions GROUP BY status',
+      )
       .all();
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
@@ -113,7 +125,10 @@ export class SessionStore {
   insertCreating(
     input: NewSessionRow,
     limit: number,
-    extra: { requestId?: string | undefined; idempotency?: { key: string; hash: string } | undefined } = {},
+    extra: {
+      requestId?: string | undefined;
+      idempotency?: { key: string; hash: string } | undefined;
+    } = {},
   ): SessionRow | { limited: true; live: number } {
     return this.#db.transaction(() => {
       const live = this.countLive(input.userId, input.repoKey);
@@ -126,13 +141,36 @@ export class SessionStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'creating', ?, 1, ?, ?)`,
         )
         .run(
-          input.id, input.userId, input.repo, input.repoKey, input.remoteUrl, input.baseBranch,
-          `session/${input.id}`, input.name, input.worktreePath, now, now,
+          input.id,
+          input.userId,
+          input.repo,
+          input.repoKey,
+          input.remoteUrl,
+          input.baseBranch,
+          `session/${input.id}`,
+          input.name,
+          input.worktreePath,
+          now,
+          now,
         );
-      if (extra.idempotency) this.saveIdempotent(input.userId, extra.idempotency.key, extra.idempotency.hash, input.id);
+      if (extra.idempotency)
+        this.saveIdempotent(input.userId, extra.idempotency.key, extra.idempotency.hash, input.id);
       const row = this.get(input.id)!;
-      appendOutbox(this.#db, { entity: 'session', entityId: row.id, op: 'upsert', version: row.version, payload: outboxPayload(row) });
-      appendAudit(this.#db, { userId: input.userId, action: 'session.create', targetType: 'session', targetId: row.id, requestId: extra.requestId, detail: { repo: input.repo } });
+      appendOutbox(this.#db, {
+        entity: 'session',
+        entityId: row.id,
+        op: 'upsert',
+        version: row.version,
+        payload: outboxPayload(row),
+      });
+      appendAudit(this.#db, {
+        userId: input.userId,
+        action: 'session.create',
+        targetType: 'session',
+        targetId: row.id,
+        requestId: extra.requestId,
+        detail: { repo: input.repo },
+      });
       return row;
     })();
   }
@@ -148,7 +186,10 @@ export class SessionStore {
       const row = this.get(id);
       if (!row) throw new AppError('not_found', 'Session not found');
       if (row.status !== to && !canTransition(row.status, to)) {
-        throw new AppError('invalid_transition', `Session is ${row.status}; it cannot become ${to}`);
+        throw new AppError(
+          'invalid_transition',
+          `Session is ${row.status}; it cannot become ${to}`,
+        );
       }
       const now = new Date().toISOString();
       this.#db
@@ -165,7 +206,13 @@ export class SessionStore {
           id,
         );
       const updated = this.get(id)!;
-      appendOutbox(this.#db, { entity: 'session', entityId: id, op: 'upsert', version: updated.version, payload: outboxPayload(updated) });
+      appendOutbox(this.#db, {
+        entity: 'session',
+        entityId: id,
+        op: 'upsert',
+        version: updated.version,
+        payload: outboxPayload(updated),
+      });
       appendAudit(this.#db, {
         userId: audit?.userId ?? null,
         action: `session.${to}`,
@@ -185,12 +232,27 @@ export class SessionStore {
       if (!row) return;
       this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
       this.#db.prepare('DELETE FROM idempotency_keys WHERE session_id = ?').run(id);
-      appendOutbox(this.#db, { entity: 'session', entityId: id, op: 'delete', version: row.version + 1, payload: { id, userId: row.user_id } });
-      appendAudit(this.#db, { userId: audit?.userId ?? null, action: 'session.delete', targetType: 'session', targetId: id, requestId: audit?.requestId });
+      appendOutbox(this.#db, {
+        entity: 'session',
+        entityId: id,
+        op: 'delete',
+        version: row.version + 1,
+        payload: { id, userId: row.user_id },
+      });
+      appendAudit(this.#db, {
+        userId: audit?.userId ?? null,
+        action: 'session.delete',
+        targetType: 'session',
+        targetId: id,
+        requestId: audit?.requestId,
+      });
     })();
   }
 
-  findIdempotent(userId: string, key: string): { request_hash: string; session_id: string } | undefined {
+  findIdempotent(
+    userId: string,
+    key: string,
+  ): { request_hash: string; session_id: string } | undefined {
     return this.#db
       .prepare<[string, string], { request_hash: string; session_id: string }>(
         'SELECT request_hash, session_id FROM idempotency_keys WHERE user_id = ? AND key = ?',
@@ -200,7 +262,9 @@ export class SessionStore {
 
   saveIdempotent(userId: string, key: string, requestHash: string, sessionId: string): void {
     this.#db
-      .prepare('INSERT INTO idempotency_keys (user_id, key, request_hash, session_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO idempotency_keys (user_id, key, request_hash, session_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(userId, key, requestHash, sessionId, new Date().toISOString());
   }
 
@@ -210,6 +274,8 @@ export class SessionStore {
 
   /** Drops idempotency keys older than `maxAgeMs`. */
   pruneIdempotent(maxAgeMs: number): void {
-    this.#db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(new Date(Date.now() - maxAgeMs).toISOString());
+    this.#db
+      .prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
+      .run(new Date(Date.now() - maxAgeMs).toISOString());
   }
 }

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestWorker, type TestWorker } from '../../testing/harness';
 
 function onlyMirror(dataDir: string): string {
-  const mirrors = readdirSync(path.join(dataDir, 'mirrors')).filter((name) => name.endsWith('.git'));
+  const mirrors = readdirSync(path.join(dataDir, 'mirrors')).filter((name) =>
+    name.endsWith('.git'),
+  );
   expect(mirrors).toHaveLength(1);
   return path.join(dataDir, 'mirrors', mirrors[0]!);
 }
@@ -38,13 +40,22 @@ describe('sessions on real git worktrees', () => {
     const created = await alice('/sessions', { json: { repo: repoDir, name: 'first' } });
     expect(created.status).toBe(201);
     const { session } = (await created.json()) as SessionBody;
-    expect(session).toMatchObject({ status: 'active', baseBranch: 'main', branchName: `session/${session.id}`, repo: repoDir });
+    expect(session).toMatchObject({
+      status: 'active',
+      baseBranch: 'main',
+      branchName: `session/${session.id}`,
+      repo: repoDir,
+    });
 
     const worktree = path.join(tw.dataDir, 'worktrees', session.id);
     expect(existsSync(path.join(worktree, 'README.md'))).toBe(true);
-    expect(git(worktree, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe(`session/${session.id}`);
+    expect(git(worktree, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe(
+      `session/${session.id}`,
+    );
     // The token-free remote is the only thing in the mirror's config about the origin.
-    expect(git(worktree, ['config', '--get', 'remote.origin.url']).trim()).toBe(`file://${repoDir}`);
+    expect(git(worktree, ['config', '--get', 'remote.origin.url']).trim()).toBe(
+      `file://${repoDir}`,
+    );
 
     const list = (await (await alice('/sessions')).json()) as { sessions: { id: string }[] };
     expect(list.sessions.map((s) => s.id)).toContain(session.id);
@@ -63,7 +74,9 @@ describe('sessions on real git worktrees', () => {
 
   it('starts from the requested base branch and refuses a missing one with 422', async () => {
     const alice = tw.fetchAs('alice');
-    const res = await alice('/sessions', { json: { repo: `file://${repoDir}`, baseBranch: 'develop' } });
+    const res = await alice('/sessions', {
+      json: { repo: `file://${repoDir}`, baseBranch: 'develop' },
+    });
     expect(res.status).toBe(201);
     const { session } = (await res.json()) as SessionBody;
     expect(existsSync(path.join(tw.dataDir, 'worktrees', session.id, 'develop.txt'))).toBe(true);
@@ -82,13 +95,17 @@ describe('sessions on real git worktrees', () => {
   it('keeps 20 parallel creates within the limit of 10 and the mirror intact', async () => {
     const bob = tw.fetchAs('bob');
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => bob('/sessions', { json: { repo: repoDir, name: `p${i}` } })),
+      Array.from({ length: 20 }, (_, i) =>
+        bob('/sessions', { json: { repo: repoDir, name: `p${i}` } }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
     const limited = results.find((r) => r.status === 429)!;
-    const body = (await limited.json()) as { error: { code: string; retryAfter: number; limit: number; remaining: number; reset: number } };
+    const body = (await limited.json()) as {
+      error: { code: string; retryAfter: number; limit: number; remaining: number; reset: number };
+    };
     expect(body.error).toMatchObject({ code: 'session_limit', limit: 10, remaining: 0 });
     expect(body.error.retryAfter).toBeGreaterThan(0);
     expect(limited.headers.get('retry-after')).toBe(String(body.error.retryAfter));
@@ -97,9 +114,15 @@ describe('sessions on real git worktrees', () => {
     // fsck exits non-zero on any corruption; git's own lock files must not linger.
     git(mirror, ['fsck', '--no-progress', '--no-dangling']);
     expect(git(mirror, ['worktree', 'list']).trim().split('\n')).toHaveLength(11);
-    const sessions = ((await (await bob('/sessions')).json()) as { sessions: { id: string; status: string }[] }).sessions;
+    const sessions = (
+      (await (await bob('/sessions')).json()) as { sessions: { id: string; status: string }[] }
+    ).sessions;
     expect(sessions.filter((s) => s.status === 'active')).toHaveLength(10);
-    await Promise.all(sessions.map((s) => bob(`/sessions/${s.id}`, { method: 'DELETE' }).then((r) => expect(r.status).toBe(204))));
+    await Promise.all(
+      sessions.map((s) =>
+        bob(`/sessions/${s.id}`, { method: 'DELETE' }).then((r) => expect(r.status).toBe(204)),
+      ),
+    );
   });
 
   it('answers the same result for a repeated Idempotency-Key and 409 for a different body', async () => {
@@ -110,7 +133,9 @@ describe('sessions on real git worktrees', () => {
       carol('/sessions', { json: { repo: repoDir }, headers }),
     ]);
     const c = await carol('/sessions', { json: { repo: repoDir }, headers });
-    const ids = await Promise.all([a, b, c].map(async (r) => ((await r.json()) as SessionBody).session.id));
+    const ids = await Promise.all(
+      [a, b, c].map(async (r) => ((await r.json()) as SessionBody).session.id),
+    );
     expect(new Set(ids).size).toBe(1);
     expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
     const other = await carol('/sessions', { json: { repo: repoDir, name: 'different' }, headers });
@@ -123,7 +148,9 @@ describe('sessions on real git worktrees', () => {
 
   it("hides another user's session behind 404", async () => {
     const erin = tw.fetchAs('erin');
-    const { session } = (await (await erin('/sessions', { json: { repo: repoDir } })).json()) as SessionBody;
+    const { session } = (await (
+      await erin('/sessions', { json: { repo: repoDir } })
+    ).json()) as SessionBody;
     const mallory = tw.fetchAs('mallory');
     expect((await mallory(`/sessions/${session.id}`)).status).toBe(404);
     expect((await mallory(`/sessions/${session.id}`, { method: 'DELETE' })).status).toBe(404);
@@ -151,14 +178,20 @@ describe('sessions on real git worktrees', () => {
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { error: { details: { path: string }[] } };
     expect(body.error.details[0]?.path).toBe('repo');
-    const notJson = await alice('/sessions', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    const notJson = await alice('/sessions', {
+      method: 'POST',
+      body: '{',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
 
     const strict = await startTestWorker({ GROVE_ALLOW_LOCAL_REPOS: '0' });
     try {
       const refused = await strict.fetchAs('alice')('/sessions', { json: { repo: repoDir } });
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('local_repos_disabled');
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+        'local_repos_disabled',
+      );
     } finally {
       await strict.close();
       strict.cleanup();
@@ -169,13 +202,21 @@ describe('sessions on real git worktrees', () => {
     const worker = await startTestWorker({ GROVE_MIRROR_FRESH_SECONDS: '0' });
     try {
       const alice = worker.fetchAs('alice');
-      const first = (await (await alice('/sessions', { json: { repo: repoDir } })).json()) as SessionBody;
+      const first = (await (
+        await alice('/sessions', { json: { repo: repoDir } })
+      ).json()) as SessionBody;
       writeFileSync(path.join(repoDir, 'later.txt'), 'later\n');
       git(repoDir, ['add', 'later.txt']);
       git(repoDir, ['commit', '--quiet', '-m', 'later']);
-      const second = (await (await alice('/sessions', { json: { repo: repoDir } })).json()) as SessionBody;
-      expect(existsSync(path.join(worker.dataDir, 'worktrees', first.session.id, 'later.txt'))).toBe(false);
-      expect(existsSync(path.join(worker.dataDir, 'worktrees', second.session.id, 'later.txt'))).toBe(true);
+      const second = (await (
+        await alice('/sessions', { json: { repo: repoDir } })
+      ).json()) as SessionBody;
+      expect(
+        existsSync(path.join(worker.dataDir, 'worktrees', first.session.id, 'later.txt')),
+      ).toBe(false);
+      expect(
+        existsSync(path.join(worker.dataDir, 'worktrees', second.session.id, 'later.txt')),
+      ).toBe(true);
     } finally {
       await worker.close();
       worker.cleanup();

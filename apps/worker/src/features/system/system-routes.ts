@@ -10,7 +10,11 @@ export interface SystemInfo {
 }
 
 /** Unauthenticated: liveness, build info and Prometheus metrics. */
-export function systemRoutes(info: SystemInfo, metrics: Metrics, refreshGauges: () => void): Router {
+export function systemRoutes(
+  info: SystemInfo,
+  metrics: Metrics,
+  refreshGauges: () => void,
+): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -10,7 +10,12 @@ export function POST(req: NextRequest): Response {
   try {
     assertSameOrigin(req);
     const response = new NextResponse(null, { status: 303, headers: { location: '/sign-in' } });
-    response.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 });
+    response.cookies.set(SESSION_COOKIE, '', {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: 0,
+    });
     return response;
   } catch (error) {
     return handleApiError(error);

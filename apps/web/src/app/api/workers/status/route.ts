@@ -9,9 +9,19 @@ const WORKER_CHECK_TIMEOUT_MS = 5_000;
 async function checkWorker(id: string, name: string, url: string): Promise<WorkerStatus> {
   const started = performance.now();
   try {
-    const response = await fetch(`${url}/version`, { signal: AbortSignal.timeout(WORKER_CHECK_TIMEOUT_MS), cache: 'no-store' });
+    const response = await fetch(`${url}/version`, {
+      signal: AbortSignal.timeout(WORKER_CHECK_TIMEOUT_MS),
+      cache: 'no-store',
+    });
     const version = versionResponseSchema.parse(await response.json());
-    return { id, name, status: 'online', version: version.version, uptime: version.uptime, latencyMs: Math.round(performance.now() - started) };
+    return {
+      id,
+      name,
+      status: 'online',
+      version: version.version,
+      uptime: version.uptime,
+      latencyMs: Math.round(performance.now() - started),
+    };
   } catch {
     return { id, name, status: 'offline', version: null, uptime: null, latencyMs: null };
   }

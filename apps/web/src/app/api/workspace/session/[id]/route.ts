@@ -7,10 +7,16 @@ type Params = { id: string };
 
 export const GET = withUser<Params>(async ({ user, params, requestId }) => {
   const id = parseOrThrow(sessionIdSchema, params.id, 'session id');
-  return relayWorkerResponse(await callWorker({ user, method: 'GET', path: `/sessions/${id}`, requestId }), requestId);
+  return relayWorkerResponse(
+    await callWorker({ user, method: 'GET', path: `/sessions/${id}`, requestId }),
+    requestId,
+  );
 });
 
 export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
   const id = parseOrThrow(sessionIdSchema, params.id, 'session id');
-  return relayWorkerResponse(await callWorker({ user, method: 'DELETE', path: `/sessions/${id}`, requestId }), requestId);
+  return relayWorkerResponse(
+    await callWorker({ user, method: 'DELETE', path: `/sessions/${id}`, requestId }),
+    requestId,
+  );
 });

@@ -7,7 +7,10 @@ import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 export const POST = withUser(async ({ req, user, requestId }) => {
   const body = parseOrThrow(createSessionBodySchema, await readJson(req), 'session');
   const rawKey = req.headers.get('idempotency-key');
-  const key = rawKey === null ? undefined : parseOrThrow(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+  const key =
+    rawKey === null
+      ? undefined
+      : parseOrThrow(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
   const response = await callWorker({
     user,
     method: 'POST',
