@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+import { AppError, appErrorFromBody, errorBodySchema, parseOrThrow } from './errors';
+import {
+  branchNameSchema,
+  canTransition,
+  createSessionBodySchema,
+  repoRefSchema,
+  SESSION_STATUSES,
+} from './sessions';
+
+describe('repoRefSchema', () => {
+  it.each([
+    'octo/hello-world',
+    'https://github.com/octo/hello.git',
+    '/srv/repos/app',
+    'file:///srv/repos/app',
+  ])('accepts %s', (value) => expect(repoRefSchema.safeParse(value).success).toBe(true));
+  it.each([
+    '',
+    'octo',
+    'octo/../..',
+    'http://example.com/x.git',
+    'https://user:secret@github.com/o/r.git',
+    'ext::sh -c id',
+    'ssh://git@github.com/o/r.git',
+    'relative/path/deeper',
+    'file:///',
+    'octo/repo\nmore',
+  ])('refuses %j', (value) => expect(repoRefSchema.safeParse(value).success).toBe(false));
+});
+
+describe('branchNameSchema', () => {
+  it('accepts ordinary names and refuses what git refuses', () => {
+    for (const ok of ['main', 'release/1.2', 'feature_x-y'])
+      expect(branchNameSchema.safeParse(ok).success).toBe(true);
+    for (const bad of [
+      '-x',
+      'a..b',
+      'a//b',
+      '/a',
+      'a/',
+      'x.lock',
+      'a@{b',
+      'a b',
+      'a~1',
+      'a:b',
+      'end.',
+    ]) {
+      expect(branchNameSchema.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+});
+
+describe('session status machine', () => {
+  it('allows only the documented moves', () => {
+    expect(canTransition('creating', 'active')).toBe(true);
+    expect(canTransition('creating', 'failed')).toBe(true);
+    expect(canTransition('active', 'deleting')).toBe(true);
+    expect(canTransition('failed', 'deleting')).toBe(true);
+    expect(canTransition('deleting', 'active')).toBe(false);
+    expect(canTransition('failed', 'active')).toBe(false);
+    expect(canTransition('creating', 'connected')).toBe(false);
+    for (const status of SESSION_STATUSES) expect(canTransition(status, 'creating')).toBe(false);
+  });
+});
+
+describe('errors', () => {
+  it('renders the contract body with details and rate-limit fields', () => {
+    const error = new AppError('session_limit', 'Too many', {
+      rateLimit: { retryAfter: 30, limit: 10, remaining: 0, reset: 1 },
+    });
+    expect(error.status).toBe(429);
+    const body = error.toBody();
+    expect(errorBodySchema.parse(body)).toEqual(body);
+    expect(body).toEqual({
+      error: {
+        code: 'session_limit',
+        message: 'Too many',
+        retryAfter: 30,
+        limit: 10,
+        remaining: 0,
+        reset: 1,
+      },
+    });
+  });
+
+  it('turns zod failures into 422 with a path per field', () => {
+    try {
+      parseOrThrow(createSessionBodySchema, { repo: 42, baseBranch: '..' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      const body = (error as AppError).toBody();
+      expect((error as AppError).status).toBe(422);
+      expect(body.error.details?.map((d) => d.path).sort()).toEqual(['baseBranch', 'repo']);
+    }
+    expect(() => parseOrThrow(z.object({}).strict(), { extra: 1 })).toThrow(AppError);
+  });
+
+  it('rebuilds an upstream error, and hides a malformed one behind a generic code', () => {
+    const rebuilt = appErrorFromBody(404, {
+      error: { code: 'not_found', message: 'Session not found' },
+    });
+    expect(rebuilt.status).toBe(404);
+    expect(rebuilt.message).toBe('Session not found');
+    expect(appErrorFromBody(502, '<html>').code).toBe('worker_unavailable');
+  });
+});
