@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { childEnv } from './child-env';
+
 /** Environment for fixture git commands: fixed identity, no user or system config. */
 export const FIXTURE_GIT_ENV: Record<string, string | undefined> = {
   PATH: process.env.PATH,
@@ -15,10 +17,9 @@ export const FIXTURE_GIT_ENV: Record<string, string | undefined> = {
 };
 
 export function git(cwd: string, args: string[]): string {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Next's types make NODE_ENV required
   return execFileSync('git', args, {
     cwd,
-    env: FIXTURE_GIT_ENV as NodeJS.ProcessEnv,
+    env: childEnv(FIXTURE_GIT_ENV),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

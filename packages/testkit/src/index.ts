@@ -1,3 +1,4 @@
+export * from './child-env';
 export * from './git-fixtures';
 export * from './processes';
 export * from './temp-dir';

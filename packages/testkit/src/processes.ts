@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
+import { childEnv } from './child-env';
+
 export interface StartedProcess {
   child: ChildProcess;
   pid: number;
@@ -25,9 +27,8 @@ export async function startProcess(
     timeoutMs?: number;
   },
 ): Promise<StartedProcess & { match: RegExpMatchArray }> {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Next's types make NODE_ENV required
   const child = spawn(command, args, {
-    env: options.env as NodeJS.ProcessEnv,
+    env: childEnv(options.env),
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
