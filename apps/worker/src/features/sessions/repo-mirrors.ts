@@ -36,6 +36,8 @@ export class RepoMirrors {
   readonly root: string;
   readonly #options: RepoMirrorsOptions;
   readonly #lastFetch = new Map<string, number>();
+  /** Default branch per mirror, read from its config once: a git spawn saved per create. */
+  readonly #defaultBranch = new Map<string, string>();
 
   constructor(options: RepoMirrorsOptions) {
     this.#options = options;
@@ -86,8 +88,13 @@ export class RepoMirrors {
         },
       );
     }
-    const git = createGit(mirror, options);
-    const defaultBranch = (await git.raw(['config', '--get', 'grove.defaultbranch'])).trim();
+    let defaultBranch = this.#defaultBranch.get(source.key);
+    if (defaultBranch === undefined) {
+      defaultBranch = (
+        await createGit(mirror, options).raw(['config', '--get', 'grove.defaultbranch'])
+      ).trim();
+      this.#defaultBranch.set(source.key, defaultBranch);
+    }
     return { path: mirror, defaultBranch };
   }
 
@@ -114,6 +121,7 @@ export class RepoMirrors {
     await mirrorGit.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
     await rename(tmp, mirror);
     this.#lastFetch.set(source.key, Date.now());
+    this.#defaultBranch.set(source.key, match[1]);
     this.#options.logger.info({ repo: source.remoteUrl, mirror }, 'mirror created');
   }
 
@@ -132,39 +140,43 @@ export class RepoMirrors {
     return at;
   }
 
-  /** The start point for a session on `branch`, or a 422 naming the missing branch. */
-  async resolveBase(mirror: string, branch: string): Promise<string> {
-    const ref = `${REMOTE_REFS}/${branch}`;
-    // simple-git resolves a failed command that printed nothing to stderr: judge by output.
-    const sha = await createGit(mirror, this.gitOptions(undefined))
-      .raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
-      .catch(() => '');
-    if (!/^[0-9a-f]{40,64}$/m.test(sha.trim())) {
-      throw new AppError('validation_failed', `Base branch "${branch}" does not exist`, {
-        details: [{ path: 'baseBranch', message: `no branch named ${branch}` }],
-      });
-    }
-    return ref;
-  }
-
-  /** Adds a worktree on a new branch. Hold the lock. */
+  /**
+   * Adds a worktree on a new branch from the remote's `baseBranch`. Hold the lock. A missing
+   * base branch is a 422 naming it; it is only looked for after a failure, so the usual
+   * create costs one git process.
+   */
   async addWorktree(
     mirror: string,
     worktree: string,
     branch: string,
-    startPoint: string,
+    baseBranch: string,
   ): Promise<void> {
     await mkdir(path.dirname(worktree), { recursive: true });
-    await createGit(mirror, this.gitOptions(undefined)).raw([
-      'worktree',
-      'add',
-      '--quiet',
-      '--no-track',
-      '-b',
-      branch,
-      worktree,
-      startPoint,
-    ]);
+    const git = createGit(mirror, this.gitOptions(undefined));
+    const startPoint = `${REMOTE_REFS}/${baseBranch}`;
+    try {
+      await git.raw([
+        'worktree',
+        'add',
+        '--quiet',
+        '--no-track',
+        '-b',
+        branch,
+        worktree,
+        startPoint,
+      ]);
+    } catch (error) {
+      // simple-git resolves a failed command that printed nothing to stderr: judge by output.
+      const sha = await git
+        .raw(['rev-parse', '--verify', '--quiet', `${startPoint}^{commit}`])
+        .catch(() => '');
+      if (!/^[0-9a-f]{40,64}$/m.test(sha.trim())) {
+        throw new AppError('validation_failed', `Base branch "${baseBranch}" does not exist`, {
+          details: [{ path: 'baseBranch', message: `no branch named ${baseBranch}` }],
+        });
+      }
+      throw error;
+    }
   }
 
   /** Removes a worktree (if present) and, unless `keepBranch`, its branch. Idempotent. Hold the lock. */

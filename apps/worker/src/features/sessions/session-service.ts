@@ -159,8 +159,7 @@ export class SessionService {
       const baseBranch = await mirrors.withLock(source.key, async () => {
         const mirror = await mirrors.ensure(source, ctx.githubToken);
         const base = row.base_branch || mirror.defaultBranch;
-        const startPoint = await mirrors.resolveBase(mirror.path, base);
-        await mirrors.addWorktree(mirror.path, row.worktree_path, row.branch_name, startPoint);
+        await mirrors.addWorktree(mirror.path, row.worktree_path, row.branch_name, base);
         return base;
       });
       return toSession(this.store.transition(row.id, 'active', { baseBranch }, ctx));
