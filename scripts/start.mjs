@@ -23,6 +23,12 @@ const env = {
   WORKER_PORT: process.env.WORKER_PORT ?? '3001',
   NODE_ENV: 'production',
 };
+// The worker accepts terminal sockets only from the web app's origin (as 127.0.0.1 and localhost).
+if (!env.GROVE_WEB_ORIGIN && !env.GROVE_ALLOWED_ORIGINS) {
+  const hosts =
+    env.HOST === '127.0.0.1' || env.HOST === 'localhost' ? ['127.0.0.1', 'localhost'] : [env.HOST];
+  env.GROVE_ALLOWED_ORIGINS = hosts.map((host) => `http://${host}:${env.PORT}`).join(',');
+}
 
 if (!process.argv.includes('--no-build')) {
   const build = spawnSync(

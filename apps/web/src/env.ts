@@ -16,6 +16,7 @@ const schema = z.object({
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   WORKER_SECRET: z.string().min(32).optional(),
   WORKER_NAME: z.string().default('local'),
+  WORKER_PUBLIC_URL: z.url().optional(),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 64 hex characters')
@@ -35,6 +36,8 @@ export interface WebEnv {
   dataDir: string;
   accessToken: string;
   workerUrl: string;
+  /** Where browsers open terminal sockets (ws:// or wss://): the worker as the browser sees it. */
+  workerPublicWsUrl: string;
   workerName: string;
   workerSecret: string;
   sessionSecret: string;
@@ -75,6 +78,9 @@ export function env(): WebEnv {
     dataDir,
     accessToken: v.GROVE_ACCESS_TOKEN ?? local?.accessToken ?? '',
     workerUrl: (v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`).replace(/\/+$/, ''),
+    workerPublicWsUrl: toWebSocketUrl(
+      v.WORKER_PUBLIC_URL ?? v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`,
+    ),
     workerName: v.WORKER_NAME,
     workerSecret: v.WORKER_SECRET ?? local!.workerSecret,
     sessionSecret: local?.sessionSecret ?? '',
@@ -91,4 +97,11 @@ export function env(): WebEnv {
       : undefined,
   };
   return cached;
+}
+
+function toWebSocketUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+  if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+  return parsed.origin;
 }

@@ -13,6 +13,9 @@ import { sessionRoutes } from './features/sessions/session-routes';
 import { SessionService } from './features/sessions/session-service';
 import { SessionStore } from './features/sessions/session-store';
 import { systemRoutes } from './features/system/system-routes';
+import { TerminalManager } from './features/terminals/terminal-manager';
+import { terminalRoutes } from './features/terminals/terminal-routes';
+import { TerminalStore } from './features/terminals/terminal-store';
 import { errorHandler, requestIdOf } from './lib/http';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { createLogger } from './lib/logger';
@@ -34,6 +37,7 @@ export interface WorkerApp {
   server: Server;
   db: Db;
   sessions: SessionService;
+  terminals: TerminalManager;
   metrics: Metrics;
   recovery: RecoveryReport;
   /** Waits for in-flight work (up to `timeoutMs`) and closes the database. */
@@ -54,6 +58,13 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   const mirrors = new RepoMirrors({ ...config, mutex: new KeyedMutex(), logger });
   const sessions = new SessionService({ ...config, store, mirrors, logger });
   const recovery = await recoverSessions(sessions, mirrors, config.dataDir, logger);
+  const terminals = new TerminalManager({
+    store: new TerminalStore(db),
+    sessions,
+    logger,
+    ...config.terminal,
+    allowedOrigins: config.allowedOrigins,
+  });
 
   const secret = secretKey(config.workerSecret);
   const app = express();
@@ -110,12 +121,15 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   });
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(sessionRoutes(sessions, metrics));
+  app.use(terminalRoutes(terminals));
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such route');
   });
   app.use(errorHandler(logger));
 
   const server = createServer(app);
+  // WebSocket upgrades never reach Express: the terminal manager checks Origin and ticket first.
+  server.on('upgrade', (req, socket, head) => terminals.handleUpgrade(req, socket, head));
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // long-lived streams (SSE, terminals) must not be cut
 
@@ -125,6 +139,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     server,
     db,
     sessions,
+    terminals,
     metrics,
     recovery,
     dispose: async (timeoutMs = 30_000) => {
@@ -132,6 +147,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
       disposed = true;
       const drained = await sessions.drain(timeoutMs);
       if (!drained) logger.warn('shutdown timed out with work still in flight');
+      await terminals.dispose();
       db.close();
     },
   };

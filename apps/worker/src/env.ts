@@ -22,7 +22,26 @@ const envSchema = z.object({
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
   GROVE_BUILD_COMMIT: z.string().optional(),
+  GROVE_WEB_ORIGIN: z.string().optional(),
+  GROVE_ALLOWED_ORIGINS: z.string().optional(),
+  GROVE_TERMINAL_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(256 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
+  GROVE_TERMINAL_GRACE_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(3600),
+  GROVE_MAX_TERMINALS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(5),
+  GROVE_TERMINAL_SHELL: z.string().optional(),
+  GROVE_TERMINAL_TICKET_SECONDS: z.coerce.number().min(0.1).max(60).default(60),
+  SHELL: z.string().optional(),
 });
+
+const originSchema = z.url().transform((value) => new URL(value).origin);
 
 export interface WorkerConfig {
   host: string;
@@ -38,6 +57,15 @@ export interface WorkerConfig {
   githubUrl: string;
   githubApiUrl: string;
   commit: string;
+  /** Origins allowed to open terminal sockets (the web's, plus GROVE_ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
+  terminal: {
+    bufferBytes: number;
+    graceMs: number;
+    maxPerUser: number;
+    shell: string;
+    ticketTtlMs: number;
+  };
 }
 
 /**
@@ -74,5 +102,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     githubUrl: values.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: values.GITHUB_API_URL.replace(/\/+$/, ''),
     commit: values.GROVE_BUILD_COMMIT ?? 'unknown',
+    allowedOrigins: parseOrigins(values.GROVE_WEB_ORIGIN, values.GROVE_ALLOWED_ORIGINS),
+    terminal: {
+      bufferBytes: values.GROVE_TERMINAL_BUFFER_BYTES,
+      graceMs: values.GROVE_TERMINAL_GRACE_SECONDS * 1000,
+      maxPerUser: values.GROVE_MAX_TERMINALS_PER_USER,
+      shell: values.GROVE_TERMINAL_SHELL ?? values.SHELL ?? '/bin/bash',
+      ticketTtlMs: values.GROVE_TERMINAL_TICKET_SECONDS * 1000,
+    },
   };
+}
+
+/** The web's origin (default: the local web app on 127.0.0.1 and localhost) plus any extras. */
+function parseOrigins(webOrigin: string | undefined, extra: string | undefined): string[] {
+  const given = [webOrigin, ...(extra ?? '').split(',')]
+    .map((value) => value?.trim())
+    .filter((value): value is string => !!value);
+  const list =
+    given.length > 0 && webOrigin
+      ? given
+      : ['http://127.0.0.1:3000', 'http://localhost:3000', ...given];
+  return [...new Set(list.map((value) => originSchema.parse(value)))];
 }

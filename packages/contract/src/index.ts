@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './health';
 export * from './sessions';
+export * from './terminals';
 export * from './worker-auth';

@@ -2,4 +2,5 @@ export * from './child-env';
 export * from './git-fixtures';
 export * from './processes';
 export * from './temp-dir';
+export * from './terminal-client';
 export * from './worker-client';

@@ -6,6 +6,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const WORKER_ENTRY = path.join(ROOT, 'apps/worker/dist/main.js');
 const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
 
+/** The origin the test browser pretends to have; the worker allows terminal sockets from it. */
+export const TEST_WEB_ORIGIN = 'http://web.grove.test';
 export const TEST_ACCESS_TOKEN = 'test-access-token-0123456789abcdef';
 const TEST_WORKER_SECRET = 'test-worker-secret-0123456789abcdef0123';
 
@@ -29,6 +31,7 @@ export async function startStack(
     GROVE_DATA_DIR: dataDir,
     WORKER_SECRET: TEST_WORKER_SECRET,
     GROVE_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
+    GROVE_ALLOWED_ORIGINS: TEST_WEB_ORIGIN,
     ...extraEnv,
   };
   const worker = await startProcess(process.execPath, [WORKER_ENTRY], {

@@ -43,9 +43,13 @@ export async function startTestWorker(
     dataDir: dir,
     fetchAs: (userId: string) => workerFetcher({ baseUrl, secret: TEST_SECRET, userId }),
     close: async () => {
-      worker.server.closeAllConnections();
-      await new Promise<void>((resolve) => worker.server.close(() => resolve()));
+      // As main.ts does: stop accepting, then dispose (which closes terminal sockets, which
+      // the HTTP server would otherwise wait for), then wait for the server to finish.
+      const closed = new Promise<void>((resolve) => worker.server.close(() => resolve()));
+      worker.server.closeIdleConnections();
       await worker.dispose();
+      worker.server.closeAllConnections();
+      await closed;
     },
     cleanup: () => temp?.cleanup(),
   };

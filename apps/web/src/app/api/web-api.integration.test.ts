@@ -1,10 +1,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { createSourceRepo, makeTempDir } from '@grove/testkit';
+import { createSourceRepo, makeTempDir, TerminalClient } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { signIn, startStack, TEST_ACCESS_TOKEN, WORKER_ENTRY, type Stack } from '@/testing/stack';
+import {
+  signIn,
+  startStack,
+  TEST_ACCESS_TOKEN,
+  TEST_WEB_ORIGIN,
+  WORKER_ENTRY,
+  type Stack,
+} from '@/testing/stack';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -142,6 +149,41 @@ describe('web app against a real worker', () => {
       body: JSON.stringify({ repo: repoDir }),
     });
     expect(response.status).toBe(403);
+  });
+
+  it('hands out a no-store terminal ticket whose socket runs a shell in the worktree', async () => {
+    const created = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo: repoDir }),
+    });
+    const { session } = (await created.json()) as { session: { id: string } };
+    expect(
+      (await fetch(`${stack.webUrl}/api/terminal/config?sessionId=${session.id}`)).status,
+    ).toBe(401);
+    const config = await api(`/api/terminal/config?sessionId=${session.id}`);
+    expect(config.status).toBe(200);
+    expect(config.headers.get('cache-control')).toBe('no-store');
+    const body = (await config.json()) as { wsUrl: string; terminalId: string; expiresAt: string };
+    expect(body.wsUrl).toMatch(
+      new RegExp(
+        `^${stack.worker.url.replace('http', 'ws')}/terminals/${body.terminalId}/ws\\?ticket=`,
+      ),
+    );
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    expect(body.wsUrl).not.toContain(cookie.split('=')[1]!);
+    const client = await TerminalClient.connect(body.wsUrl, { origin: TEST_WEB_ORIGIN, ack: true });
+    client.input('pwd\r');
+    await client.waitFor(new RegExp(`/worktrees/${session.id}\r\n`));
+    await client.close();
+    const again = await api(
+      `/api/terminal/config?sessionId=${session.id}&terminalId=${body.terminalId}`,
+    );
+    expect(((await again.json()) as { terminalId: string }).terminalId).toBe(body.terminalId);
+    expect((await api(`/api/terminal/config?sessionId=nope`)).status).toBe(422);
+    expect((await api(`/api/workspace/session/${session.id}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
   });
 
   it('reports the worker online, then 503 in the error shape once it is gone', async () => {

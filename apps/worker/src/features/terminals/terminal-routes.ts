@@ -1,0 +1,24 @@
+import { parseOrThrow, sessionIdSchema, terminalTicketRequestSchema } from '@grove/contract';
+import { Router, type Request, type Response } from 'express';
+
+import { contextOf } from '../../lib/request-context';
+import type { TerminalManager } from './terminal-manager';
+
+export function terminalRoutes(terminals: TerminalManager): Router {
+  const router = Router();
+
+  router.post('/terminals/tickets', (req: Request, res: Response) => {
+    const body = parseOrThrow(terminalTicketRequestSchema, req.body, 'terminal ticket request');
+    res.setHeader('Cache-Control', 'no-store');
+    res
+      .status(201)
+      .json(terminals.issueTicket(contextOf(req, res), body.sessionId, body.terminalId));
+  });
+
+  router.get('/sessions/:id/terminals', (req: Request<{ id: string }>, res: Response) => {
+    const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
+    res.json({ terminals: terminals.list(contextOf(req, res), id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,347 @@
+import type { ServerFrame } from '@grove/contract';
+import type { IPty } from 'node-pty';
+import * as pty from 'node-pty';
+import type { WebSocket } from 'ws';
+
+import { OutputBuffer, skipPartialCharacter, utf8BoundaryLength } from './output-buffer';
+import { TerminalCloseCodes, TerminalLimits } from './terminal-limits';
+
+export interface TerminalOptions {
+  id: string;
+  sessionId: string;
+  userId: string;
+  cwd: string;
+  env: Record<string, string>;
+  shell: string;
+  cols: number;
+  rows: number;
+  bufferBytes: number;
+  /** Scrollback of a previous shell with this id (after a worker restart), and where it ended. */
+  previous?: { scrollback: Buffer; seq: number } | undefined;
+  createdAt?: string | undefined;
+}
+
+interface Attached {
+  ws: WebSocket;
+  /** Highest seq sent to this socket. */
+  sent: number;
+  /** Highest seq this socket acknowledged. */
+  acked: number;
+  /** Ack-based flow control applies once a client has sent its first ack. */
+  acks: boolean;
+  /** When this socket started holding the PTY paused, if it does. */
+  blockingSince: number | undefined;
+}
+
+export const PREVIOUS_SHELL_MARKER =
+  '\r\n\x1b[2m──── previous shell ended (the worker restarted); this is a new shell ────\x1b[0m\r\n';
+
+/**
+ * One PTY (a login shell in the worktree) and everything around it: output numbered by byte
+ * offset, a bounded replay buffer, batching, per-socket acknowledgements and the
+ * high/low-watermark pause of the PTY. Sockets come and go; the PTY stays until it exits
+ * or is killed.
+ */
+export class Terminal {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly createdAt: string;
+  readonly buffer: OutputBuffer;
+  exitCode: number | null | undefined = undefined;
+  /** Last input, resize, output or attach; heartbeats do not count. */
+  lastActivity = Date.now();
+  /** Set when output arrived since the scrollback was last persisted. */
+  dirty = false;
+  cols: number;
+  rows: number;
+
+  readonly #pty: IPty;
+  readonly #sockets = new Set<Attached>();
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** Bytes of an incomplete UTF-8 character held back from the last frame. */
+  #carry: Buffer = Buffer.alloc(0);
+  #flushTimer: NodeJS.Timeout | undefined;
+  #paused = false;
+  #drainTimer: NodeJS.Timeout | undefined;
+  /**
+   * With no socket attached: the seq the last viewer had acknowledged. Output past it is held
+   * (PTY paused) once it would no longer fit the buffer, so a returning viewer loses nothing.
+   */
+  #unseenFrom = 0;
+  readonly #exitListeners: ((terminal: Terminal) => void)[] = [];
+  readonly #attachListeners: ((terminal: Terminal, count: number) => void)[] = [];
+
+  constructor(options: TerminalOptions) {
+    this.id = options.id;
+    this.sessionId = options.sessionId;
+    this.userId = options.userId;
+    this.cols = options.cols;
+    this.rows = options.rows;
+    this.createdAt = options.createdAt ?? new Date().toISOString();
+    const previous = options.previous;
+    this.buffer = new OutputBuffer(
+      options.bufferBytes,
+      previous ? previous.seq - previous.scrollback.length : 0,
+    );
+    if (previous) {
+      this.buffer.append(previous.scrollback);
+      this.buffer.append(Buffer.from(PREVIOUS_SHELL_MARKER));
+    }
+    this.#pty = pty.spawn(options.shell, ['-l'], {
+      name: 'xterm-256color',
+      cols: options.cols,
+      rows: options.rows,
+      cwd: options.cwd,
+      env: options.env,
+      encoding: null,
+    });
+    this.#pty.onData((data) => this.#onData(data as unknown as Buffer));
+    this.#pty.onExit(({ exitCode }) => this.#onExit(exitCode));
+  }
+
+  get pid(): number {
+    return this.#pty.pid;
+  }
+
+  get seq(): number {
+    return this.buffer.end;
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get socketCount(): number {
+    return this.#sockets.size;
+  }
+
+  onExit(listener: (terminal: Terminal) => void): void {
+    this.#exitListeners.push(listener);
+  }
+
+  /** Called with the new socket count whenever a socket attaches or detaches. */
+  onSocketsChange(listener: (terminal: Terminal, count: number) => void): void {
+    this.#attachListeners.push(listener);
+  }
+
+  write(data: string): void {
+    if (!this.running) return;
+    this.lastActivity = Date.now();
+    this.#pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.running) return;
+    this.lastActivity = Date.now();
+    this.cols = cols;
+    this.rows = rows;
+    this.#pty.resize(cols, rows);
+  }
+
+  /**
+   * Attaches a socket: `connected`, then every kept byte after `since` (all kept bytes when
+   * `since` is absent), then live output. Bytes asked for but no longer kept are reported
+   * with an `output_lost` error frame before the replay.
+   */
+  attach(ws: WebSocket, since: number | undefined): Attached {
+    this.lastActivity = Date.now();
+    this.#flush();
+    const attached: Attached = { ws, sent: 0, acked: 0, acks: false, blockingSince: undefined };
+    send(ws, { type: 'connected', terminalId: this.id, seq: this.seq });
+    let from = since ?? this.buffer.start;
+    if (from > this.seq) {
+      send(ws, {
+        type: 'error',
+        code: 'invalid_since',
+        message: `since=${from} is past this terminal's output (${this.seq}); replaying what is kept`,
+      });
+      from = this.buffer.start;
+    }
+    const replay = this.buffer.since(from);
+    if (replay.lost > 0) {
+      send(ws, {
+        type: 'error',
+        code: 'output_lost',
+        message: `${replay.lost} bytes of output before seq ${replay.from} are no longer kept`,
+      });
+    }
+    let offset = replay.from;
+    let data = replay.data;
+    const skip = skipPartialCharacter(data);
+    offset += skip;
+    data = data.subarray(skip);
+    while (data.length > 0) {
+      const piece = data.subarray(0, TerminalLimits.BatchMaxBytes);
+      const length =
+        piece.length === data.length ? piece.length : utf8BoundaryLength(piece) || piece.length;
+      offset += length;
+      send(ws, { type: 'output', data: data.subarray(0, length).toString('utf8'), seq: offset });
+      data = data.subarray(length);
+    }
+    attached.sent = offset;
+    attached.acked = replay.from;
+    this.#sockets.add(attached);
+    if (!this.running) send(ws, { type: 'exit', exitCode: this.exitCode ?? null });
+    for (const listener of this.#attachListeners) listener(this, this.#sockets.size);
+    return attached;
+  }
+
+  detach(attached: Attached): void {
+    if (!this.#sockets.delete(attached)) return;
+    if (this.#sockets.size === 0) this.#unseenFrom = attached.acked;
+    this.#updateFlowControl();
+    for (const listener of this.#attachListeners) listener(this, this.#sockets.size);
+  }
+
+  acknowledge(attached: Attached, seq: number): void {
+    attached.acks = true;
+    attached.acked = Math.min(Math.max(attached.acked, seq), attached.sent);
+    this.#updateFlowControl();
+  }
+
+  /** Closes sockets that hold the PTY paused for too long; they can come back with `since`. */
+  closeSlowSockets(now = Date.now()): void {
+    for (const attached of this.#sockets) {
+      if (
+        attached.blockingSince !== undefined &&
+        now - attached.blockingSince > TerminalLimits.SlowClientTimeoutMs
+      ) {
+        attached.ws.close(TerminalCloseCodes.TooSlow, 'client too slow; reconnect with since');
+        this.detach(attached);
+      }
+    }
+  }
+
+  /** Flushes what is pending, gives the shell a moment for its last words, then kills it. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.#flush();
+    this.#pty.kill('SIGHUP');
+    const exited = await Promise.race([
+      new Promise<boolean>((resolve) => this.onExit(() => resolve(true))),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), TerminalLimits.FlushBeforeKillMs).unref(),
+      ),
+    ]);
+    if (!exited && this.running) {
+      try {
+        this.#pty.kill('SIGKILL');
+      } catch {
+        // Already gone between the check and the kill.
+      }
+    }
+  }
+
+  /** Closes every socket (worker shutdown or terminal reaped). */
+  closeSockets(code: number, reason: string): void {
+    for (const attached of [...this.#sockets]) {
+      attached.ws.close(code, reason);
+      this.detach(attached);
+    }
+  }
+
+  #onData(chunk: Buffer): void {
+    this.lastActivity = Date.now();
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= TerminalLimits.BatchMaxBytes) {
+      this.#flush();
+    } else {
+      this.#flushTimer ??= setTimeout(() => this.#flush(), TerminalLimits.BatchIntervalMs);
+    }
+  }
+
+  #flush(final = false): void {
+    if (this.#flushTimer) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+    }
+    if (this.#pendingBytes === 0 && (this.#carry.length === 0 || !final)) return;
+    const all = Buffer.concat([this.#carry, ...this.#pending]);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const length = final ? all.length : utf8BoundaryLength(all);
+    this.#carry = all.subarray(length);
+    if (length === 0) return;
+    const out = all.subarray(0, length);
+    this.buffer.append(out);
+    this.dirty = true;
+    const seq = this.buffer.end;
+    const frame = JSON.stringify({
+      type: 'output',
+      data: out.toString('utf8'),
+      seq,
+    } satisfies ServerFrame);
+    for (const attached of this.#sockets) {
+      if (attached.ws.readyState !== attached.ws.OPEN) continue;
+      attached.ws.send(frame);
+      attached.sent = seq;
+    }
+    this.#updateFlowControl();
+  }
+
+  #updateFlowControl(): void {
+    if (!this.running) return;
+    const now = Date.now();
+    let anyAboveHigh = false;
+    let allBelowLow = true;
+    if (this.#sockets.size === 0) {
+      // Nobody watching: keep reading until the unseen output would overflow the buffer.
+      const unseen = this.seq - this.#unseenFrom;
+      const room = this.buffer.capacity - 2 * TerminalLimits.BatchMaxBytes;
+      anyAboveHigh = unseen > room;
+      allBelowLow = !anyAboveHigh;
+    }
+    let waitingForDrain = false;
+    for (const attached of this.#sockets) {
+      const unacked = attached.acks ? attached.sent - attached.acked : 0;
+      const buffered = attached.ws.bufferedAmount;
+      if (
+        unacked > TerminalLimits.HighWatermarkBytes ||
+        buffered > TerminalLimits.HighSocketBufferedBytes
+      ) {
+        anyAboveHigh = true;
+        attached.blockingSince ??= now;
+      } else {
+        attached.blockingSince = undefined;
+      }
+      if (unacked >= TerminalLimits.LowWatermarkBytes) allBelowLow = false;
+      if (buffered >= TerminalLimits.LowSocketBufferedBytes) {
+        allBelowLow = false;
+        waitingForDrain = true;
+      }
+    }
+    if (!this.#paused && anyAboveHigh) {
+      this.#paused = true;
+      this.#pty.pause();
+    } else if (this.#paused && allBelowLow) {
+      this.#paused = false;
+      this.#pty.resume();
+    }
+    // A send buffer drains without telling us (no ack arrives): look again shortly.
+    if (this.#paused && waitingForDrain && !this.#drainTimer) {
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = undefined;
+        this.#updateFlowControl();
+      }, TerminalLimits.DrainCheckMs);
+    }
+  }
+
+  #onExit(exitCode: number): void {
+    this.#flush(true);
+    this.exitCode = exitCode;
+    this.dirty = true;
+    for (const attached of this.#sockets) send(attached.ws, { type: 'exit', exitCode });
+    for (const listener of this.#exitListeners) listener(this);
+  }
+}
+
+export function send(ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}

@@ -1,0 +1,267 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { createSourceRepo, makeTempDir, TerminalClient } from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestWorker, type TestWorker } from '../../testing/harness';
+import {
+  byteAccountingErrors,
+  createSession,
+  numberLines,
+  openTerminal,
+  requestTicket,
+  TEST_ORIGIN,
+} from '../../testing/terminals';
+
+function childrenOf(pid: number): string[] {
+  try {
+    return execFileSync('ps', ['-o', 'comm=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+describe('terminals over WebSocket (real PTYs, real sockets)', () => {
+  let tw: TestWorker & { cleanup: () => void };
+  let temp: ReturnType<typeof makeTempDir>;
+  let repo: string;
+
+  beforeAll(async () => {
+    temp = makeTempDir('grove-terms-');
+    repo = createSourceRepo(path.join(temp.dir, 'origin'));
+    tw = await startTestWorker({
+      GROVE_MAX_TERMINALS_PER_USER: '5',
+      GROVE_MAX_SESSIONS_PER_REPO: '50',
+    });
+  });
+
+  afterAll(async () => {
+    await tw.close();
+    tw.cleanup();
+    temp.cleanup();
+  });
+
+  it('runs a login shell in the worktree: echo works and pwd is the worktree', async () => {
+    const session = await createSession(tw, 'alice', repo);
+    const { client } = await openTerminal(tw, 'alice', session.id);
+    expect(client.frames[0]).toMatchObject({ type: 'connected' });
+    client.input('echo grove-$((40+2)) && pwd\r');
+    await client.waitFor(/grove-42\r\n/);
+    await client.waitFor(new RegExp(`\\r\\n${session.worktree}\\r\\n`));
+    client.input(
+      'env | grep -c -E "WORKER_SECRET|ANTHROPIC|GITHUB_TOKEN|SUPABASE" ; echo "term=$TERM"\r',
+    );
+    await client.waitFor(/term=xterm-256color/);
+    expect(numberLines(client.text)).toContain(0);
+    expect(byteAccountingErrors(client, 0)).toEqual([]);
+    await client.close();
+  });
+
+  it('resumes with since: seq 1 200000 arrives exactly once across a dropped socket', async () => {
+    const session = await createSession(tw, 'alice', repo);
+    const first = await openTerminal(tw, 'alice', session.id);
+    first.client.input('seq 1 200000\r');
+    await first.client.waitFor(/\r\n5000\r\n/);
+    await first.client.close();
+    const resumeFrom = first.client.lastSeq;
+    const second = await openTerminal(tw, 'alice', session.id, {
+      terminalId: first.terminalId,
+      since: resumeFrom,
+    });
+    await second.client.waitFor(/\r\n200000\r\n/, 30_000);
+    expect(numberLines(first.client.text + second.client.text)).toEqual(range(200_000));
+    expect(byteAccountingErrors(first.client, 0)).toEqual([]);
+    expect(byteAccountingErrors(second.client, resumeFrom)).toEqual([]);
+    await second.client.close();
+  });
+
+  it('loses nothing across 50 random disconnects under a flood larger than the buffer', async () => {
+    const session = await createSession(tw, 'bob', repo);
+    let { client, terminalId } = await openTerminal(tw, 'bob', session.id);
+    const texts: string[] = [];
+    client.input('seq 1 700000\r'); // ~4.6 MB: more than the 4 MiB replay buffer
+    for (let i = 0; i < 50; i++) {
+      await sleep(Math.floor(Math.random() * 40));
+      await client.close();
+      texts.push(client.text);
+      const since = client.lastSeq;
+      ({ client } = await openTerminal(tw, 'bob', session.id, { terminalId, since }));
+      expect(byteAccountingErrors(client, since)).toEqual([]);
+      expect(client.frames.filter((f) => f.type === 'error')).toEqual([]);
+    }
+    await client.waitFor(/\r\n700000\r\n/, 60_000);
+    texts.push(client.text);
+    expect(numberLines(texts.join(''))).toEqual(range(700_000));
+    await client.close();
+  });
+
+  it('refuses reused, expired, foreign-user and foreign-origin tickets before the upgrade', async () => {
+    const session = await createSession(tw, 'carol', repo);
+    const wsBase = tw.baseUrl.replace('http', 'ws');
+    const { body } = await requestTicket(tw, 'carol', session.id);
+    const url = `${wsBase}${body.wsPath}`;
+    const ok = await TerminalClient.connect(url, { origin: TEST_ORIGIN });
+    await expect(TerminalClient.connect(url, { origin: TEST_ORIGIN })).rejects.toMatchObject({
+      status: 401,
+    });
+    await ok.close();
+
+    const foreignOrigin = await requestTicket(tw, 'carol', session.id, body.terminalId);
+    await expect(
+      TerminalClient.connect(`${wsBase}${foreignOrigin.body.wsPath}`, {
+        origin: 'https://evil.example',
+      }),
+    ).rejects.toMatchObject({ status: 403 });
+
+    // Another user can neither get a ticket for this session nor use theirs on this terminal.
+    expect((await requestTicket(tw, 'mallory', session.id)).status).toBe(404);
+    expect((await requestTicket(tw, 'mallory', session.id, body.terminalId)).status).toBe(404);
+    const mallorySession = await createSession(tw, 'mallory', repo);
+    const malloryTicket = await requestTicket(tw, 'mallory', mallorySession.id);
+    const stolen = `${wsBase}/terminals/${body.terminalId}/ws?ticket=${malloryTicket.body.ticket}`;
+    await expect(TerminalClient.connect(stolen, { origin: TEST_ORIGIN })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      TerminalClient.connect(`${wsBase}/terminals/${body.terminalId}/ws`, { origin: TEST_ORIGIN }),
+    ).rejects.toMatchObject({
+      status: 401,
+    });
+
+    const shortLived = await startTestWorker(
+      { GROVE_TERMINAL_TICKET_SECONDS: '0.3' },
+      path.join(temp.dir, 'short'),
+    );
+    try {
+      const s = await createSession(shortLived, 'carol', repo);
+      const t = await requestTicket(shortLived, 'carol', s.id);
+      await sleep(500);
+      await expect(
+        TerminalClient.connect(`${shortLived.baseUrl.replace('http', 'ws')}${t.body.wsPath}`, {
+          origin: TEST_ORIGIN,
+        }),
+      ).rejects.toMatchObject({ status: 401 });
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('keeps memory bounded with a client that reads nothing, and Ctrl-C still interrupts', async () => {
+    const session = await createSession(tw, 'dave', repo);
+    const { client, terminalId } = await openTerminal(tw, 'dave', session.id, { ack: false });
+    client.input('yes grove-flood\r');
+    await client.waitFor(/grove-flood\r\ngrove-flood/);
+    // Stop reading: TCP backpressure fills the worker's send buffer.
+    (client.ws as unknown as { _socket: { pause: () => void } })._socket.pause();
+    const terminal = tw.worker.terminals.get(terminalId)!;
+    const rssBefore = process.memoryUsage().rss;
+    await sleep(3000);
+    expect(terminal.paused).toBe(true);
+    expect(terminal.buffer.size).toBeLessThanOrEqual(terminal.buffer.capacity);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    expect(childrenOf(terminal.pid)).toContain('yes');
+    client.input('\x03');
+    const started = Date.now();
+    while (childrenOf(terminal.pid).includes('yes') && Date.now() - started < 2000) await sleep(10);
+    expect(childrenOf(terminal.pid)).not.toContain('yes');
+    expect(Date.now() - started).toBeLessThan(1000);
+    client.ws.terminate();
+  });
+
+  it('shows output to two sockets on one terminal', async () => {
+    const session = await createSession(tw, 'erin', repo);
+    const a = await openTerminal(tw, 'erin', session.id);
+    const b = await openTerminal(tw, 'erin', session.id, { terminalId: a.terminalId });
+    a.client.input('echo both-$((6*7))\r');
+    await a.client.waitFor(/both-42/);
+    await b.client.waitFor(/both-42/);
+    expect(tw.worker.sessions.store.get(session.id)?.status).toBe('connected');
+    await a.client.close();
+    await b.client.close();
+    await sleep(50);
+    expect(tw.worker.sessions.store.get(session.id)?.status).toBe('active');
+  });
+
+  it('answers bad frames with error frames and keeps the connection and terminal alive', async () => {
+    const session = await createSession(tw, 'frank', repo);
+    const { client } = await openTerminal(tw, 'frank', session.id);
+    client.send({ type: 'input', data: 'x'.repeat(1024 * 1024 + 10) });
+    client.send('not json {');
+    client.send({ type: 'explode' });
+    client.send({ type: 'resize', cols: 100000, rows: 1 });
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await client.waitFor((c) => c.frames.filter((f) => f.type === 'error').length >= 5);
+    const codes = client.frames.filter((f) => f.type === 'error').map((f) => f.code);
+    expect(codes).toEqual([
+      'frame_too_large',
+      'invalid_json',
+      'invalid_frame',
+      'invalid_frame',
+      'invalid_frame',
+    ]);
+    client.send({ type: 'ping' });
+    await client.waitFor((c) => c.frames.some((f) => f.type === 'pong'));
+    client.send({ type: 'resize', cols: 120, rows: 40 });
+    client.input('stty size\r');
+    await client.waitFor(/40 120/);
+    await client.close();
+  });
+
+  it('limits live terminals per user (429) and kills them when the session is deleted', async () => {
+    const session = await createSession(tw, 'gina', repo);
+    const opened = [];
+    for (let i = 0; i < 5; i++) opened.push(await openTerminal(tw, 'gina', session.id));
+    const refused = await requestTicket(tw, 'gina', session.id);
+    expect(refused.status).toBe(429);
+    const pids = opened.map((o) => tw.worker.terminals.get(o.terminalId)!.pid);
+    const deleted = await tw.fetchAs('gina')(`/sessions/${session.id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    for (const { client } of opened) expect((await client.closed).code).toBe(4004);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    expect(tw.worker.terminals.liveCountFor('gina')).toBe(0);
+  });
+});
+
+describe('terminal scrollback across a worker restart', () => {
+  it('shows the previous scrollback, marked, and gives a fresh shell', async () => {
+    const temp = makeTempDir('grove-restart-');
+    const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+    const dataDir = path.join(temp.dir, 'data');
+    try {
+      let tw = await startTestWorker({}, dataDir);
+      const session = await createSession(tw, 'alice', repo);
+      const first = await openTerminal(tw, 'alice', session.id);
+      first.client.input('echo before-restart-$((1+1))\r');
+      await first.client.waitFor(/before-restart-2\r\n/);
+      const oldPid = tw.worker.terminals.get(first.terminalId)!.pid;
+      await tw.close();
+      expect((await first.client.closed).code).toBe(1001);
+
+      tw = await startTestWorker({}, dataDir);
+      const listed = (await (
+        await tw.fetchAs('alice')(`/sessions/${session.id}/terminals`)
+      ).json()) as { terminals: { id: string; status: string }[] };
+      expect(listed.terminals).toEqual([
+        expect.objectContaining({ id: first.terminalId, status: 'previous' }),
+      ]);
+      const again = await openTerminal(tw, 'alice', session.id, { terminalId: first.terminalId });
+      await again.client.waitFor(/previous shell ended/);
+      expect(again.client.text).toContain('before-restart-2');
+      expect(tw.worker.terminals.get(first.terminalId)!.pid).not.toBe(oldPid);
+      again.client.input('echo after-$((2+3))\r');
+      await again.client.waitFor(/after-5\r\n/);
+      await again.client.close();
+      await tw.close();
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
