@@ -31,7 +31,7 @@ export class TerminalClient {
   private constructor(ws: WebSocket, options: TerminalClientOptions) {
     this.ws = ws;
     ws.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as TerminalFrame;
+      const frame = JSON.parse((raw as Buffer).toString('utf8')) as TerminalFrame;
       this.frames.push(frame);
       if (frame.type === 'output' && frame.data !== undefined && frame.seq !== undefined) {
         this.text += frame.data;

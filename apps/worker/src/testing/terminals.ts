@@ -47,11 +47,14 @@ export async function openTerminal(
 
 /** The numbers printed on lines of their own, in order (prompts and echoes are other lines). */
 export function numberLines(text: string): number[] {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''))
-    .filter((line) => /^\d+$/.test(line))
-    .map(Number);
+  return (
+    text
+      .split('\n')
+      // eslint-disable-next-line no-control-regex -- stripping the terminal's escape sequences
+      .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''))
+      .filter((line) => /^\d+$/.test(line))
+      .map(Number)
+  );
 }
 
 /** Asserts that every output frame's data is exactly seq − previous seq bytes long. */

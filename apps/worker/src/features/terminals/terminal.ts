@@ -65,6 +65,7 @@ export class Terminal {
   #flushTimer: NodeJS.Timeout | undefined;
   #paused = false;
   #drainTimer: NodeJS.Timeout | undefined;
+  #lastFlushAt = 0;
   /**
    * With no socket attached: the seq the last viewer had acknowledged. Output past it is held
    * (PTY paused) once it would no longer fit the buffer, so a returning viewer loses nothing.
@@ -250,7 +251,9 @@ export class Terminal {
     this.lastActivity = Date.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes >= TerminalLimits.BatchMaxBytes) {
+    const idle = this.#flushTimer === undefined && performance.now() - this.#lastFlushAt >= TerminalLimits.BatchIntervalMs;
+    if (idle || this.#pendingBytes >= TerminalLimits.BatchMaxBytes) {
+      // A keystroke echo after a quiet moment goes out at once; bursts are gathered.
       this.#flush();
     } else {
       this.#flushTimer ??= setTimeout(() => this.#flush(), TerminalLimits.BatchIntervalMs);
@@ -270,6 +273,7 @@ export class Terminal {
     this.#carry = all.subarray(length);
     if (length === 0) return;
     const out = all.subarray(0, length);
+    this.#lastFlushAt = performance.now();
     this.buffer.append(out);
     this.dirty = true;
     const seq = this.buffer.end;

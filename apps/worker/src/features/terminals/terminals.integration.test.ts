@@ -85,7 +85,9 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
 
   it('loses nothing across 50 random disconnects under a flood larger than the buffer', async () => {
     const session = await createSession(tw, 'bob', repo);
-    let { client, terminalId } = await openTerminal(tw, 'bob', session.id);
+    const opened = await openTerminal(tw, 'bob', session.id);
+    const { terminalId } = opened;
+    let { client } = opened;
     const texts: string[] = [];
     client.input('seq 1 700000\r'); // ~4.6 MB: more than the 4 MiB replay buffer
     for (let i = 0; i < 50; i++) {
