@@ -37,6 +37,7 @@ const envSchema = z.object({
     .default(3600),
   GROVE_MAX_TERMINALS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(5),
   GROVE_TERMINAL_SHELL: z.string().optional(),
+  GROVE_TERMINAL_HOME: z.string().optional(),
   GROVE_TERMINAL_TICKET_SECONDS: z.coerce.number().min(0.1).max(60).default(60),
   SHELL: z.string().optional(),
 });
@@ -65,6 +66,8 @@ export interface WorkerConfig {
     maxPerUser: number;
     shell: string;
     ticketTtlMs: number;
+    /** HOME for terminal shells (default: the worker's own HOME, dotfiles and all). */
+    home: string | undefined;
   };
 }
 
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       maxPerUser: values.GROVE_MAX_TERMINALS_PER_USER,
       shell: values.GROVE_TERMINAL_SHELL ?? values.SHELL ?? '/bin/bash',
       ticketTtlMs: values.GROVE_TERMINAL_TICKET_SECONDS * 1000,
+      home: values.GROVE_TERMINAL_HOME,
     },
   };
 }

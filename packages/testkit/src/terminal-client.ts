@@ -14,6 +14,8 @@ export interface TerminalClientOptions {
   origin?: string;
   /** Send an ack after every output frame (true), or never (false). */
   ack?: boolean;
+  /** The seq this connection resumes from (its `since`): `lastSeq` until output arrives. */
+  since?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class TerminalClient {
 
   private constructor(ws: WebSocket, options: TerminalClientOptions) {
     this.ws = ws;
+    this.lastSeq = options.since ?? 0;
     ws.on('message', (raw) => {
       const frame = JSON.parse((raw as Buffer).toString('utf8')) as TerminalFrame;
       this.frames.push(frame);

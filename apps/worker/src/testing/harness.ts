@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { makeTempDir, workerFetcher } from '@grove/testkit';
@@ -25,8 +26,14 @@ export async function startTestWorker(
 ): Promise<TestWorker & { cleanup: () => void }> {
   const temp = dataDir ? undefined : makeTempDir('grove-worker-');
   const dir = dataDir ?? path.join(temp!.dir, 'data');
+  // Shells get a HOME of their own: the machine's dotfiles (pyenv, rc files) stay out of tests.
+  const home = path.join(temp?.dir ?? dir, 'home');
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, '.bashrc'), "PS1='grove$ '\n");
+  writeFileSync(path.join(home, '.bash_profile'), '. ~/.bashrc\n');
   const config = loadConfig({
     WORKER_SECRET: TEST_SECRET,
+    GROVE_TERMINAL_HOME: home,
     GROVE_DATA_DIR: dir,
     WORKER_PORT: '0',
     GROVE_LOG_LEVEL: 'silent',

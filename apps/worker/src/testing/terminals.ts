@@ -41,7 +41,12 @@ export async function openTerminal(
   const { status, body } = await requestTicket(tw, userId, sessionId, options.terminalId);
   if (status !== 201) throw new Error(`ticket refused: ${status} ${JSON.stringify(body)}`);
   const url = `${tw.baseUrl.replace('http', 'ws')}${body.wsPath}${options.since !== undefined ? `&since=${options.since}` : ''}`;
-  const client = await TerminalClient.connect(url, { origin: TEST_ORIGIN, ack: true, ...options });
+  const client = await TerminalClient.connect(url, {
+    origin: TEST_ORIGIN,
+    ack: true,
+    ...options,
+    since: options.since,
+  });
   return { client, terminalId: body.terminalId };
 }
 

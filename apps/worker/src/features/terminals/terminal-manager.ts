@@ -31,6 +31,7 @@ export interface TerminalManagerOptions {
   maxPerUser: number;
   ticketTtlMs: number;
   allowedOrigins: readonly string[];
+  home?: string | undefined;
 }
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };

@@ -188,6 +188,8 @@ export class Terminal {
     attached.sent = offset;
     attached.acked = replay.from;
     this.#sockets.add(attached);
+    // A viewer is back: output held for lack of one may flow again.
+    this.#updateFlowControl();
     if (!this.running) send(ws, { type: 'exit', exitCode: this.exitCode ?? null });
     for (const listener of this.#attachListeners) listener(this, this.#sockets.size);
     return attached;
@@ -251,7 +253,9 @@ export class Terminal {
     this.lastActivity = Date.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    const idle = this.#flushTimer === undefined && performance.now() - this.#lastFlushAt >= TerminalLimits.BatchIntervalMs;
+    const idle =
+      this.#flushTimer === undefined &&
+      performance.now() - this.#lastFlushAt >= TerminalLimits.BatchIntervalMs;
     if (idle || this.#pendingBytes >= TerminalLimits.BatchMaxBytes) {
       // A keystroke echo after a quiet moment goes out at once; bursts are gathered.
       this.#flush();

@@ -89,7 +89,7 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     const { terminalId } = opened;
     let { client } = opened;
     const texts: string[] = [];
-    client.input('seq 1 700000\r'); // ~4.6 MB: more than the 4 MiB replay buffer
+    client.input('seq 1 2000000\r'); // ~16 MB: four times the 4 MiB replay buffer
     for (let i = 0; i < 50; i++) {
       await sleep(Math.floor(Math.random() * 40));
       await client.close();
@@ -99,9 +99,10 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
       expect(byteAccountingErrors(client, since)).toEqual([]);
       expect(client.frames.filter((f) => f.type === 'error')).toEqual([]);
     }
-    await client.waitFor(/\r\n700000\r\n/, 60_000);
+    const before = texts.join('');
+    await client.waitFor((c) => (before + c.text).includes('\r\n2000000\r\n'), 60_000);
     texts.push(client.text);
-    expect(numberLines(texts.join(''))).toEqual(range(700_000));
+    expect(numberLines(texts.join(''))).toEqual(range(2_000_000));
     await client.close();
   });
 
