@@ -2,3 +2,5 @@ export * from './errors';
 export * from './health';
 export * from './sessions';
 export * from './worker-auth';
+export * from './files';
+export * from './git';

@@ -45,9 +45,16 @@ export function buildGitEnv(
   return env;
 }
 
-/** A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment. */
-export function createGit(baseDir: string, options: GitEnvOptions): SimpleGit {
-  const env = buildGitEnv(options);
+/**
+ * A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment,
+ * plus `extraEnv` (e.g. GIT_INDEX_FILE for a scratch index).
+ */
+export function createGit(
+  baseDir: string,
+  options: GitEnvOptions,
+  extraEnv: Record<string, string> = {},
+): SimpleGit {
+  const env = { ...buildGitEnv(options), ...extraEnv };
   const git = simpleGit({
     baseDir,
     maxConcurrentProcesses: 8,
