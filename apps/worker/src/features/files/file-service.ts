@@ -114,7 +114,12 @@ export class FileService {
     const resolved = await resolveInWorktree(row.worktree_path, body.path);
     refuseGitInternal(resolved);
     if (resolved.relative === '') throw new AppError('bad_request', 'path names the worktree');
-    await mkdir(path.dirname(resolved.absolute), { recursive: true });
+    await mkdir(path.dirname(resolved.absolute), { recursive: true }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR' || code === 'EEXIST')
+        throw new AppError('bad_request', 'A parent of path is a file');
+      throw error;
+    });
     // Parents may have been created just now: check once more before writing.
     const again = await resolveInWorktree(row.worktree_path, resolved.relative);
     const handle = await open(

@@ -39,7 +39,9 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
       await lstat(existing);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // ENOTDIR: a path through a file (e.g. `.git/config` where `.git` is a file) is missing too.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       missing.unshift(path.basename(existing));
       existing = path.dirname(existing);
     }

@@ -263,7 +263,7 @@ export class GitService {
             { details: conflicts.map((file) => ({ path: file, message: 'conflict' })) },
           );
         }
-        if (failure) throw failure;
+        if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
         return { head: await headSha(git), ...(await aheadBehind(git, row.base_branch)) };
       } finally {
         sessions.store.transition(id, previous, {}, ctx);
