@@ -61,6 +61,8 @@ export function createGit(
     trimmed: false,
     // simple-git guards every GIT_* variable; the ones we set are exactly the ones we built.
     allowEnvironment: Object.keys(env).filter((name) => name.startsWith('GIT_')),
+    // The token's extraHeader travels as GIT_CONFIG_COUNT/KEY/VALUE, which simple-git guards.
+    ...(options.credentials ? { unsafe: { allowUnsafeConfigEnvCount: true } } : {}),
   });
   return git.env(env);
 }
