@@ -247,11 +247,11 @@ export class GitService {
           strategy === 'merge'
             ? [...identity, 'merge', '--no-edit', '--quiet', target]
             : [...identity, 'rebase', '--quiet', target];
-        let failure: unknown;
+        let failure: Error | undefined;
         try {
           await git.raw(args);
         } catch (error) {
-          failure = error;
+          failure = error instanceof Error ? error : new Error(`git ${strategy} failed`);
         }
         // Judge by the worktree, not the exit: a conflicting merge may print nothing on stderr.
         const conflicts = await conflictedFiles(git);
@@ -263,7 +263,7 @@ export class GitService {
             { details: conflicts.map((file) => ({ path: file, message: 'conflict' })) },
           );
         }
-        if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+        if (failure) throw failure;
         return { head: await headSha(git), ...(await aheadBehind(git, row.base_branch)) };
       } finally {
         sessions.store.transition(id, previous, {}, ctx);
