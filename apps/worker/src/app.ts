@@ -62,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   const gitStore = new GitStore(db);
   const git = new GitService({ ...config, sessions, mirrors, store: gitStore, logger });
   const webhooks = new WebhookService({ ...config, store: gitStore, logger });
+  await git.abortInterruptedUpdates();
   const recovery = await recoverSessions(sessions, mirrors, config.dataDir, logger);
 
   const secret = secretKey(config.workerSecret);

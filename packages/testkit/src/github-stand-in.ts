@@ -167,6 +167,8 @@ export async function startGitHubStandIn(
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.resume();
+    // The CGI may answer without reading its input (refs advertisement, errors): no EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(body);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const raw = Buffer.concat(out);

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 import {
   AppError,
   type CreatePullRequestBody,
@@ -279,6 +282,25 @@ export class GitService {
     return mirrors.withLock(row.repo_key, () =>
       restoreWip(row, from, mirrors.gitOptions(undefined), this.#o.store, ctx),
     );
+  }
+
+  /**
+   * Start-up: a worker killed during an update may have left a merge or rebase half-done.
+   * Abort it before recovery puts the session back to active, so the worktree is usable.
+   */
+  async abortInterruptedUpdates(): Promise<number> {
+    let aborted = 0;
+    for (const row of this.#o.sessions.store.listByStatus(['updating'])) {
+      if (!existsSync(path.join(row.worktree_path, '.git'))) continue;
+      const git = createGit(row.worktree_path, this.#o.mirrors.gitOptions(undefined));
+      if (!(await operationInProgress(git, row.worktree_path))) continue;
+      for (const operation of ['merge', 'rebase', 'cherry-pick']) {
+        await git.raw([operation, '--abort']).catch(() => undefined);
+      }
+      this.#o.logger.warn({ sessionId: row.id }, 'aborted an update cut off by a restart');
+      aborted++;
+    }
+    return aborted;
   }
 
   async #snapshotBeforeDelete(row: SessionRow): Promise<void> {

@@ -124,6 +124,17 @@ describe('git workflow against a GitHub stand-in', () => {
       expect.objectContaining({ path: 'feature.txt', truncated: false }),
     ]);
 
+    // One file asked for by path: the way to load what the capped whole-diff left out.
+    const single = (await (
+      await alice(`/sessions/${id}/git/diff?path=${encodeURIComponent('feature.txt')}`)
+    ).json()) as { diff: string; files: { path: string }[] };
+    expect(single.files.map((f) => f.path)).toEqual(['feature.txt']);
+    expect(single.diff).toContain('+a new feature');
+    const other = (await (await alice(`/sessions/${id}/git/diff?path=README.md`)).json()) as {
+      diff: string;
+    };
+    expect(other.diff).toBe('');
+
     const commit = await alice(`/sessions/${id}/git/commit`, { json: { message: 'Add feature' } });
     expect(commit.status).toBe(200);
     const { commit: made } = (await commit.json()) as { commit: { sha: string; message: string } };

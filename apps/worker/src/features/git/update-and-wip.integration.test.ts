@@ -106,6 +106,34 @@ describe('update from base and WIP snapshots', () => {
     expect(existsSync(path.join(tw.dataDir, 'worktrees', clean, 'upstream.txt'))).toBe(true);
   });
 
+  it('aborts a merge cut off by a restart, so the worktree is usable again', async () => {
+    const id = await create();
+    const worktree = path.join(tw.dataDir, 'worktrees', id);
+    await write(id, 'README.md', '# session side\n');
+    await alice(`/sessions/${id}/git/commit`, { json: { message: 'side' } });
+    writeFileSync(path.join(origin, 'README.md'), '# upstream side again\n');
+    git(origin, ['commit', '--quiet', '-am', 'upstream again']);
+    // Simulate a worker killed mid-update: fetched, merge stopped on a conflict, row updating.
+    git(mirrorPath(), ['fetch', '--quiet', 'origin']);
+    expect(() => git(worktree, ['merge', '--no-edit', 'refs/remotes/origin/main'])).toThrow();
+    tw.worker.db.prepare("UPDATE sessions SET status = 'updating' WHERE id = ?").run(id);
+    const dataDir = tw.dataDir;
+    await tw.close();
+    const removeDataDir = tw.cleanup;
+    tw = {
+      ...(await startTestWorker({ GROVE_MIRROR_FRESH_SECONDS: '0' }, dataDir)),
+      cleanup: removeDataDir,
+    };
+    alice = tw.fetchAs('alice');
+
+    expect(git(worktree, ['status', '--porcelain']).trim()).toBe('');
+    const session = (await (await alice(`/sessions/${id}`)).json()) as {
+      session: { status: string };
+    };
+    expect(session.session.status).toBe('active');
+    expect((await write(id, 'ok.txt', 'usable\n')).status).toBe(200);
+  });
+
   it('keeps uncommitted work (untracked too) in refs/grove/wip/<id> on delete, and restores it', async () => {
     const id = await create();
     await write(id, 'README.md', '# edited, never committed\n');
