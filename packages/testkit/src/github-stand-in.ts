@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -382,26 +382,5 @@ export async function startGitHubStandIn(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       temp.cleanup();
     },
-  };
-}
-
-/** `X-Hub-Signature-256` for a webhook body, computed the way GitHub does. */
-export function signWebhookBody(secret: string, body: string | Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** Headers GitHub sends with a webhook delivery. */
-export function webhookHeaders(
-  secret: string,
-  event: string,
-  body: string,
-  deliveryId: string = randomUUID(),
-): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'user-agent': 'GitHub-Hookshot/stand-in',
-    'x-github-event': event,
-    'x-github-delivery': deliveryId,
-    'x-hub-signature-256': signWebhookBody(secret, body),
   };
 }
