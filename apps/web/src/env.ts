@@ -24,6 +24,7 @@ const schema = z.object({
   GITHUB_URL: z.url().default('https://github.com'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().min(1).optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
@@ -45,6 +46,8 @@ export interface WebEnv {
   githubUrl: string;
   githubApiUrl: string;
   githubToken: string | undefined;
+  /** Checks `X-Hub-Signature-256` on GitHub webhooks; unset ⇒ every delivery is refused. */
+  githubWebhookSecret: string | undefined;
   supabase: { url: string; anonKey: string; serviceRoleKey: string | undefined } | undefined;
 }
 
@@ -88,6 +91,7 @@ export function env(): WebEnv {
     githubUrl: v.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: v.GITHUB_API_URL.replace(/\/+$/, ''),
     githubToken: v.GITHUB_TOKEN,
+    githubWebhookSecret: v.GITHUB_WEBHOOK_SECRET,
     supabase: v.NEXT_PUBLIC_SUPABASE_URL
       ? {
           url: v.NEXT_PUBLIC_SUPABASE_URL,

@@ -7,6 +7,12 @@ import { pinoHttp } from 'pino-http';
 
 import { openDatabase, type Db } from './db/database';
 import type { WorkerConfig } from './env';
+import { FileService } from './features/files/file-service';
+import { fileRoutes } from './features/files/file-routes';
+import { gitRoutes } from './features/git/git-routes';
+import { GitService } from './features/git/git-service';
+import { GitStore } from './features/git/git-store';
+import { WebhookService } from './features/git/webhook-service';
 import { recoverSessions, type RecoveryReport } from './features/sessions/recovery';
 import { RepoMirrors } from './features/sessions/repo-mirrors';
 import { sessionRoutes } from './features/sessions/session-routes';
@@ -57,6 +63,10 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   const store = new SessionStore(db);
   const mirrors = new RepoMirrors({ ...config, mutex: new KeyedMutex(), logger });
   const sessions = new SessionService({ ...config, store, mirrors, logger });
+  const gitStore = new GitStore(db);
+  const git = new GitService({ ...config, sessions, mirrors, store: gitStore, logger });
+  const webhooks = new WebhookService({ ...config, store: gitStore, logger });
+  await git.abortInterruptedUpdates();
   const recovery = await recoverSessions(sessions, mirrors, config.dataDir, logger);
   const terminals = new TerminalManager({
     store: new TerminalStore(db),
@@ -122,6 +132,8 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(sessionRoutes(sessions, metrics));
   app.use(terminalRoutes(terminals));
+  app.use(fileRoutes(new FileService(sessions)));
+  app.use(gitRoutes(git, webhooks));
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such route');
   });

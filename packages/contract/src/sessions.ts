@@ -97,6 +97,17 @@ export const sessionSchema = z.object({
   name: z.string().nullable(),
   status: sessionStatusSchema,
   error: z.string().nullable(),
+  /** When `session/<id>` was first pushed; a pushed branch outlives the session. */
+  pushedAt: z.string().nullable(),
+  /** GitHub reported a push to the base branch since the last update from base. */
+  behindBase: z.boolean(),
+  pullRequest: z
+    .object({
+      number: z.number().int(),
+      url: z.string(),
+      state: z.enum(['open', 'closed', 'merged']),
+    })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

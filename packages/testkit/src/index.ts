@@ -4,3 +4,5 @@ export * from './processes';
 export * from './temp-dir';
 export * from './terminal-client';
 export * from './worker-client';
+export * from './github-stand-in';
+export * from './github-webhooks';

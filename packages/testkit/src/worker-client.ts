@@ -5,6 +5,8 @@ export interface SignedFetchOptions {
   baseUrl: string;
   secret: string;
   userId: string;
+  /** GitHub profile claims the web adds (login, name, email), as for a signed-in GitHub user. */
+  profile?: { login?: string; name?: string; email?: string };
 }
 
 /**
@@ -28,7 +30,7 @@ export function workerFetcher(options: SignedFetchOptions) {
     if (!init.unsigned) {
       const token = await signWorkerToken(
         key,
-        { userId: init.userId ?? options.userId },
+        { userId: init.userId ?? options.userId, ...options.profile },
         { method, path: init.tokenPath ?? new URL(path, options.baseUrl).pathname },
       );
       headers.set('authorization', `Bearer ${token}`);

@@ -45,15 +45,24 @@ export function buildGitEnv(
   return env;
 }
 
-/** A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment. */
-export function createGit(baseDir: string, options: GitEnvOptions): SimpleGit {
-  const env = buildGitEnv(options);
+/**
+ * A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment,
+ * plus `extraEnv` (e.g. GIT_INDEX_FILE for a scratch index).
+ */
+export function createGit(
+  baseDir: string,
+  options: GitEnvOptions,
+  extraEnv: Record<string, string> = {},
+): SimpleGit {
+  const env = { ...buildGitEnv(options), ...extraEnv };
   const git = simpleGit({
     baseDir,
     maxConcurrentProcesses: 8,
     trimmed: false,
     // simple-git guards every GIT_* variable; the ones we set are exactly the ones we built.
     allowEnvironment: Object.keys(env).filter((name) => name.startsWith('GIT_')),
+    // The token's extraHeader travels as GIT_CONFIG_COUNT/KEY/VALUE, which simple-git guards.
+    ...(options.credentials ? { unsafe: { allowUnsafeConfigEnvCount: true } } : {}),
   });
   return git.env(env);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { makeTempDir, workerFetcher } from '@grove/testkit';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 
 import { createApp, type WorkerApp } from '../app';
 import { loadConfig, type WorkerConfig } from '../env';
@@ -23,6 +23,7 @@ export interface TestWorker {
 export async function startTestWorker(
   env: NodeJS.ProcessEnv = {},
   dataDir?: string,
+  logger: Logger = pino({ level: 'silent' }),
 ): Promise<TestWorker & { cleanup: () => void }> {
   const temp = dataDir ? undefined : makeTempDir('grove-worker-');
   const dir = dataDir ?? path.join(temp!.dir, 'data');
@@ -39,7 +40,7 @@ export async function startTestWorker(
     GROVE_LOG_LEVEL: 'silent',
     ...env,
   });
-  const worker = await createApp({ config, logger: pino({ level: 'silent' }) });
+  const worker = await createApp({ config, logger });
   await new Promise<void>((resolve) => worker.server.listen(0, '127.0.0.1', resolve));
   const { port } = worker.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

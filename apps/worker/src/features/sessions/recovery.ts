@@ -77,7 +77,12 @@ export async function recoverSessions(
     const known = new Set(store.listAll().map((row) => row.id));
     for (const name of await readdir(worktreesDir)) {
       if (!known.has(name)) {
-        await rm(path.join(worktreesDir, name), { recursive: true, force: true });
+        await rm(path.join(worktreesDir, name), {
+          recursive: true,
+          force: true,
+          maxRetries: 10,
+          retryDelay: 100,
+        });
         report.orphansPruned++;
       }
     }

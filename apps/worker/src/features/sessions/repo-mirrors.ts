@@ -200,7 +200,8 @@ export class RepoMirrors {
           { worktree, err: scrubGitMessage(String(error)) },
           'worktree remove failed; deleting folder',
         );
-        await rm(worktree, { recursive: true, force: true });
+        // Retries: a git orphaned by a crash (kill -9) may still be writing into the folder.
+        await rm(worktree, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       }
     }
     await git.raw(['worktree', 'prune']);

@@ -22,6 +22,10 @@ export interface SessionRow {
   error: string | null;
   worktree_path: string;
   pushed_at: string | null;
+  pr_number: number | null;
+  pr_url: string | null;
+  pr_state: 'open' | 'closed' | 'merged' | null;
+  base_moved_at: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -36,13 +40,19 @@ export function toSession(row: SessionRow): Session {
     name: row.name,
     status: row.status,
     error: row.error,
+    pushedAt: row.pushed_at,
+    behindBase: row.base_moved_at !== null,
+    pullRequest:
+      row.pr_number !== null && row.pr_url !== null
+        ? { number: row.pr_number, url: row.pr_url, state: row.pr_state ?? 'open' }
+        : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 /** What the sync loop sends to Supabase for a session: the public shape plus its owner. */
-function outboxPayload(row: SessionRow): unknown {
+export function outboxPayload(row: SessionRow): unknown {
   return { ...toSession(row), userId: row.user_id, version: row.version };
 }
 

@@ -1,0 +1,14 @@
+import { parseOrThrow, readFileQuerySchema, writeFileBodySchema } from '@grove/contract';
+
+import { readJson, withUser } from '@/lib/api/with-user';
+import { proxySessionCall } from '@/lib/worker/session-proxy';
+
+export const GET = withUser<{ id: string }>(async (ctx) => {
+  parseOrThrow(readFileQuerySchema, Object.fromEntries(ctx.req.nextUrl.searchParams), 'query');
+  return proxySessionCall(ctx, { method: 'GET', suffix: '/file', query: ['path'] });
+});
+
+export const PUT = withUser<{ id: string }>(async (ctx) => {
+  const body = parseOrThrow(writeFileBodySchema, await readJson(ctx.req), 'file');
+  return proxySessionCall(ctx, { method: 'PUT', suffix: '/file', json: body });
+});

@@ -1,0 +1,6 @@
+import { withUser } from '@/lib/api/with-user';
+import { proxySessionCall } from '@/lib/worker/session-proxy';
+
+export const GET = withUser<{ id: string }>((ctx) =>
+  proxySessionCall(ctx, { method: 'GET', suffix: '/git/status' }),
+);

@@ -1,0 +1,142 @@
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+  AppError,
+  MAX_DIR_ENTRIES,
+  MAX_FILE_BYTES,
+  type FileEntry,
+  type WriteFileBody,
+} from '@grove/contract';
+
+import type { RequestContext, SessionService } from '../sessions/session-service';
+import { isGitInternal, resolveInWorktree, type ResolvedPath } from './worktree-paths';
+
+/** Bytes looked at for a NUL to call a file binary (git uses the same heuristic). */
+const BINARY_SNIFF_BYTES = 8000;
+
+function refuseGitInternal(resolved: ResolvedPath): void {
+  if (isGitInternal(resolved.relative))
+    throw new AppError('forbidden', '.git is not accessible through the files API');
+}
+
+/** List, read and write inside one session's worktree, and nowhere else. */
+export class FileService {
+  readonly #sessions: SessionService;
+
+  constructor(sessions: SessionService) {
+    this.#sessions = sessions;
+  }
+
+  async list(ctx: RequestContext, id: string, dir: string): Promise<FileEntry[]> {
+    const row = this.#sessions.requireWorktree(ctx, id);
+    const resolved = await resolveInWorktree(row.worktree_path, dir);
+    refuseGitInternal(resolved);
+    if (!resolved.exists) throw new AppError('not_found', 'No such directory');
+    if (!(await stat(resolved.absolute)).isDirectory())
+      throw new AppError('bad_request', 'Not a directory');
+    const names = await readdir(resolved.absolute, { withFileTypes: true });
+    const entries: FileEntry[] = [];
+    for (const dirent of names) {
+      if (resolved.relative === '' && dirent.name === '.git') continue;
+      const rel = resolved.relative ? `${resolved.relative}/${dirent.name}` : dirent.name;
+      let target: ResolvedPath;
+      try {
+        target = await resolveInWorktree(row.worktree_path, rel);
+      } catch {
+        continue; // a symlink pointing outside is not shown at all
+      }
+      const info = await stat(target.absolute).catch(() => undefined);
+      if (!info || !(info.isFile() || info.isDirectory())) continue;
+      entries.push({
+        name: dirent.name,
+        path: rel,
+        type: info.isDirectory() ? 'dir' : 'file',
+        size: info.isDirectory() ? 0 : info.size,
+      });
+      if (entries.length >= MAX_DIR_ENTRIES) break;
+    }
+    return entries.sort((a, b) =>
+      a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1,
+    );
+  }
+
+  async read(
+    ctx: RequestContext,
+    id: string,
+    file: string,
+  ): Promise<{ path: string; content: string; size: number }> {
+    const row = this.#sessions.requireWorktree(ctx, id);
+    const resolved = await resolveInWorktree(row.worktree_path, file);
+    refuseGitInternal(resolved);
+    if (!resolved.exists) throw new AppError('not_found', 'No such file');
+    // O_NOFOLLOW on the resolved real path: a link swapped in after the check is not followed.
+    const handle = await open(resolved.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new AppError('bad_request', 'Not a regular file');
+      if (info.size > MAX_FILE_BYTES) {
+        throw new AppError(
+          'file_too_large',
+          `File is ${info.size} bytes; the editor opens files up to ${MAX_FILE_BYTES} bytes`,
+        );
+      }
+      const buffer = await handle.readFile();
+      if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+        throw new AppError('binary_file', 'Binary files cannot be opened in the editor');
+      }
+      let content: string;
+      try {
+        content = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+      } catch {
+        throw new AppError('binary_file', 'File is not valid UTF-8 text');
+      }
+      return { path: resolved.relative, content, size: buffer.length };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async write(
+    ctx: RequestContext,
+    id: string,
+    body: WriteFileBody,
+  ): Promise<{ path: string; size: number }> {
+    const row = this.#sessions.requireWorktree(ctx, id);
+    const data = Buffer.from(body.content, 'utf8');
+    if (data.length > MAX_FILE_BYTES) {
+      throw new AppError(
+        'file_too_large',
+        `Content is ${data.length} bytes; at most ${MAX_FILE_BYTES} bytes can be written`,
+      );
+    }
+    const resolved = await resolveInWorktree(row.worktree_path, body.path);
+    refuseGitInternal(resolved);
+    if (resolved.relative === '') throw new AppError('bad_request', 'path names the worktree');
+    await mkdir(path.dirname(resolved.absolute), { recursive: true }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR' || code === 'EEXIST')
+        throw new AppError('bad_request', 'A parent of path is a file');
+      throw error;
+    });
+    // Parents may have been created just now: check once more before writing.
+    const again = await resolveInWorktree(row.worktree_path, resolved.relative);
+    const handle = await open(
+      again.absolute,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o644,
+    ).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR') throw new AppError('bad_request', 'path is a directory');
+      if (code === 'ELOOP') throw new AppError('forbidden', 'path is a symbolic link');
+      throw error;
+    });
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    return { path: again.relative, size: data.length };
+  }
+}

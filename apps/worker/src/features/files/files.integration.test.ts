@@ -1,0 +1,130 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { createSourceRepo, makeTempDir } from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestWorker, type TestWorker } from '../../testing/harness';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+describe('files API confined to the worktree', () => {
+  let tw: TestWorker & { cleanup: () => void };
+  let temp: ReturnType<typeof makeTempDir>;
+  let id: string;
+  let worktree: string;
+  let alice: ReturnType<TestWorker['fetchAs']>;
+  const q = (p: string) => encodeURIComponent(p);
+
+  beforeAll(async () => {
+    temp = makeTempDir('grove-files-');
+    const repo = createSourceRepo(path.join(temp.dir, 'origin'), { files: 3 });
+    tw = await startTestWorker();
+    alice = tw.fetchAs('alice');
+    const res = await alice('/sessions', { json: { repo } });
+    id = ((await res.json()) as { session: { id: string } }).session.id;
+    worktree = path.join(tw.dataDir, 'worktrees', id);
+    // What a user (or an agent in the terminal) could leave in a worktree.
+    symlinkSync('/etc', path.join(worktree, 'etc-link'));
+    symlinkSync('/etc/hostname', path.join(worktree, 'hostname-link'));
+    symlinkSync('README.md', path.join(worktree, 'readme-link'));
+  });
+
+  afterAll(async () => {
+    await tw.close();
+    tw.cleanup();
+    temp.cleanup();
+  });
+
+  it('writes, reads back and lists, creating folders as needed', async () => {
+    const put = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'src/new/hello.ts', content: 'export const hi = "héllo";\n' },
+    });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual({ path: 'src/new/hello.ts', size: 28 });
+
+    const read = await alice(`/sessions/${id}/file?path=${q('src/new/hello.ts')}`);
+    expect(await read.json()).toEqual({
+      path: 'src/new/hello.ts',
+      content: 'export const hi = "héllo";\n',
+      size: 28,
+    });
+
+    const root = (await (await alice(`/sessions/${id}/files`)).json()) as {
+      entries: { name: string; type: string; path: string }[];
+    };
+    const names = root.entries.map((e) => e.name);
+    expect(names).toContain('README.md');
+    expect(names).toContain('readme-link'); // a link that stays inside is fine
+    expect(names).not.toContain('.git');
+    expect(names).not.toContain('etc-link');
+    expect(names).not.toContain('hostname-link');
+    expect(root.entries[0]?.type).toBe('dir'); // folders first
+
+    const sub = (await (await alice(`/sessions/${id}/files?path=src/new`)).json()) as {
+      entries: { path: string }[];
+    };
+    expect(sub.entries).toEqual([
+      { name: 'hello.ts', path: 'src/new/hello.ts', type: 'file', size: 28 },
+    ]);
+  });
+
+  it.each([
+    ['../../etc/passwd', 422],
+    ['/etc/passwd', 422],
+    ['%2e%2e/%2e%2e/etc/passwd', 422],
+    ['src/..%2f..%2fetc', 422],
+    ['etc-link/passwd', 403],
+    ['hostname-link', 403],
+    ['.git', 403],
+  ])('refuses to read %s', async (p, status) => {
+    const res = await alice(`/sessions/${id}/file?path=${q(p)}`);
+    expect(res.status).toBe(status);
+    const text = await res.text();
+    expect(text).not.toContain('root:');
+  });
+
+  it('refuses to list or write through a link to /etc, and to write into .git', async () => {
+    expect((await alice(`/sessions/${id}/files?path=etc-link`)).status).toBe(403);
+    for (const p of ['etc-link/grove-test', '.git/config', '.git', '../outside.txt']) {
+      const res = await alice(`/sessions/${id}/file`, {
+        method: 'PUT',
+        json: { path: p, content: 'x' },
+      });
+      expect([403, 422], p).toContain(res.status);
+    }
+    const readme = await alice(`/sessions/${id}/file?path=readme-link`);
+    expect(readme.status).toBe(200);
+  });
+
+  it('refuses huge and binary files with clear errors', async () => {
+    mkdirSync(path.join(worktree, 'big'), { recursive: true });
+    writeFileSync(path.join(worktree, 'big', 'huge.txt'), 'x'.repeat(1024 * 1024 + 1));
+    writeFileSync(path.join(worktree, 'big', 'image.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01]));
+    const huge = await alice(`/sessions/${id}/file?path=big/huge.txt`);
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as ErrorBody).error.code).toBe('file_too_large');
+    const binary = await alice(`/sessions/${id}/file?path=big/image.bin`);
+    expect(binary.status).toBe(415);
+    expect(((await binary.json()) as ErrorBody).error.code).toBe('binary_file');
+    const tooBig = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'big/write.txt', content: 'é'.repeat(600 * 1024) },
+    });
+    expect(tooBig.status).toBe(413);
+  });
+
+  it("answers 404 for another user's session", async () => {
+    const bob = tw.fetchAs('bob');
+    expect((await bob(`/sessions/${id}/files`)).status).toBe(404);
+    expect((await bob(`/sessions/${id}/file?path=README.md`)).status).toBe(404);
+    const put = await bob(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'x', content: 'y' },
+    });
+    expect(put.status).toBe(404);
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+
+import { worktreePathSchema } from '@grove/contract';
+import { makeTempDir } from '@grove/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { resolveInWorktree } from './worktree-paths';
+
+describe('worktree paths', () => {
+  const temp = makeTempDir('grove-paths-');
+  const root = path.join(temp.dir, 'wt');
+  mkdirSync(path.join(root, 'src'), { recursive: true });
+  symlinkSync('/etc', path.join(root, 'etc'));
+  symlinkSync(path.join(temp.dir, 'nowhere'), path.join(root, 'dangling'));
+  afterAll(() => temp.cleanup());
+
+  it.each(['../x', 'a/../../x', '/etc/passwd', '%2e%2e/x', 'a%2Fb', 'a\\..\\b', 'a\0b'])(
+    'the schema refuses %j',
+    (p) => expect(worktreePathSchema.safeParse(p).success).toBe(false),
+  );
+
+  it('resolves inside paths, missing ones by their parent', async () => {
+    expect((await resolveInWorktree(root, 'src/new/file.ts')).relative).toBe('src/new/file.ts');
+    expect((await resolveInWorktree(root, '')).relative).toBe('');
+  });
+
+  it('refuses links that leave the worktree, even for a file that does not exist yet', async () => {
+    await expect(resolveInWorktree(root, 'etc/passwd')).rejects.toMatchObject({ status: 403 });
+    await expect(resolveInWorktree(root, 'etc/new-file')).rejects.toMatchObject({ status: 403 });
+    await expect(resolveInWorktree(root, 'dangling')).rejects.toMatchObject({ status: 403 });
+    await expect(resolveInWorktree(root, '../outside')).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -1,0 +1,71 @@
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+import { AppError } from '@grove/contract';
+
+export interface ResolvedPath {
+  /** The worktree's real path (symlinks resolved). */
+  root: string;
+  /** The real path of the target, or for a missing target: its real parent plus its name. */
+  absolute: string;
+  /** `/`-separated, relative to the root; '' for the root itself. */
+  relative: string;
+  exists: boolean;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root + path.sep);
+}
+
+function outside(): AppError {
+  return new AppError('forbidden', 'Path is outside the worktree');
+}
+
+/**
+ * Resolves `relative` inside the worktree and checks, on the real filesystem, that it stays
+ * there: lexically first (`..`, absolute), then after following symlinks, so a link to `/etc`
+ * is refused. A missing target is judged by its nearest existing ancestor. The contract
+ * schema has already refused the obvious shapes; this is the check that actually confines.
+ */
+export async function resolveInWorktree(worktree: string, relative: string): Promise<ResolvedPath> {
+  const root = await realpath(worktree);
+  const lexical = path.resolve(root, relative);
+  if (!isInside(root, lexical)) throw outside();
+
+  let existing = lexical;
+  const missing: string[] = [];
+  for (;;) {
+    try {
+      await lstat(existing);
+      break;
+    } catch (error) {
+      // ENOTDIR: a path through a file (e.g. `.git/config` where `.git` is a file) is missing too.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      missing.unshift(path.basename(existing));
+      existing = path.dirname(existing);
+    }
+  }
+  let real: string;
+  try {
+    real = await realpath(existing);
+  } catch (error) {
+    // A dangling symlink: where it points cannot be checked, so it is not followed.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw outside();
+    throw error;
+  }
+  if (!isInside(root, real)) throw outside();
+  const absolute = path.join(real, ...missing);
+  return {
+    root,
+    absolute,
+    relative: path.relative(root, absolute).split(path.sep).join('/'),
+    exists: missing.length === 0,
+  };
+}
+
+/** True for `.git` and anything under it: git's own state is not the browser's to touch. */
+export function isGitInternal(relative: string): boolean {
+  const first = relative.split('/')[0];
+  return first === '.git';
+}

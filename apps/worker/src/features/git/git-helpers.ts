@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { AppError, type WorkerTokenClaims } from '@grove/contract';
+import type { SimpleGit } from 'simple-git';
+
+import { createGit, type GitEnvOptions } from '../../lib/git';
+
+/** Where the remote's branches live in a mirror (see RepoMirrors). */
+export const REMOTE_REFS = 'refs/remotes/origin';
+
+/** Paths are printed raw (no C-quoting) so they can be matched and shown as they are. */
+export const RAW_PATHS = ['-c', 'core.quotePath=false'];
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** The commit author: the GitHub user from the web's token claims, or the local owner. */
+export function identityFrom(claims: WorkerTokenClaims | undefined): GitIdentity {
+  const login = claims?.login;
+  const name = claims?.name ?? login ?? 'Grove owner';
+  const email =
+    claims?.email ?? (login ? `${login}@users.noreply.github.com` : 'owner@grove.invalid');
+  return { name, email };
+}
+
+/** `-c user.name=… -c user.email=…` for one git command: no identity is ever written to config. */
+export function identityArgs(identity: GitIdentity): string[] {
+  return ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
+}
+
+/**
+ * Runs `task` with a git client whose index is a scratch copy of the worktree's, with every
+ * change (untracked files included) added to it. The real index and the working tree are
+ * never touched, so a snapshot or a diff can see everything without disturbing the user.
+ */
+export async function withEverythingStaged<T>(
+  worktree: string,
+  options: GitEnvOptions,
+  task: (git: SimpleGit) => Promise<T>,
+): Promise<T> {
+  const plain = createGit(worktree, options);
+  const indexPath = path.resolve(
+    worktree,
+    (await plain.raw(['rev-parse', '--git-path', 'index'])).trim(),
+  );
+  const dir = await mkdtemp(path.join(tmpdir(), 'grove-index-'));
+  const scratch = path.join(dir, 'index');
+  try {
+    if (existsSync(indexPath)) await copyFile(indexPath, scratch);
+    const git = createGit(worktree, options, { GIT_INDEX_FILE: scratch });
+    await git.raw(['add', '--all', '--', '.']);
+    return await task(git);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Files with unresolved conflicts in the worktree. */
+export async function conflictedFiles(git: SimpleGit): Promise<string[]> {
+  const out = await git.raw([...RAW_PATHS, 'diff', '--name-only', '--diff-filter=U', '-z']);
+  return [...new Set(out.split('\0').filter(Boolean))];
+}
+
+/** True when a merge, rebase or cherry-pick is half-done in this worktree. */
+export async function operationInProgress(git: SimpleGit, worktree: string): Promise<boolean> {
+  for (const name of ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD']) {
+    const p = (await git.raw(['rev-parse', '--git-path', name])).trim();
+    if (existsSync(path.resolve(worktree, p))) return true;
+  }
+  return false;
+}
+
+/** `behind ahead` of HEAD against the remote's base branch. */
+export async function aheadBehind(
+  git: SimpleGit,
+  baseBranch: string,
+): Promise<{ ahead: number; behind: number }> {
+  const out = await git.raw([
+    'rev-list',
+    '--left-right',
+    '--count',
+    `${REMOTE_REFS}/${baseBranch}...HEAD`,
+  ]);
+  const match = /^(\d+)\s+(\d+)/.exec(out.trim());
+  if (!match)
+    throw new AppError('conflict', `Base branch ${baseBranch} is not known to the mirror`);
+  return { behind: Number(match[1]), ahead: Number(match[2]) };
+}
+
+export async function headSha(git: SimpleGit): Promise<string> {
+  const sha = (await git.raw(['rev-parse', '--verify', 'HEAD'])).trim();
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error('HEAD is not a commit');
+  return sha;
+}

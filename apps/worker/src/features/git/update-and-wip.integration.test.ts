@@ -1,0 +1,174 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { createSourceRepo, git, makeTempDir } from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestWorker, type TestWorker } from '../../testing/harness';
+import { wipRef } from './wip-snapshots';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string }[] };
+}
+
+describe('update from base and WIP snapshots', () => {
+  let tw: TestWorker & { cleanup: () => void };
+  let temp: ReturnType<typeof makeTempDir>;
+  let origin: string;
+  let alice: ReturnType<TestWorker['fetchAs']>;
+
+  const create = async () => {
+    const res = await alice('/sessions', { json: { repo: origin } });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { session: { id: string } }).session.id;
+  };
+  const write = (id: string, p: string, content: string) =>
+    alice(`/sessions/${id}/file`, { method: 'PUT', json: { path: p, content } });
+  const mirrorPath = () => {
+    const dir = path.join(tw.dataDir, 'mirrors');
+    return path.join(
+      dir,
+      readdirSync(dir).find((n) => n.endsWith('.git'))!,
+    );
+  };
+
+  beforeAll(async () => {
+    temp = makeTempDir('grove-update-');
+    origin = createSourceRepo(path.join(temp.dir, 'origin'));
+    // Fetch on every create: the test moves the origin between steps.
+    tw = await startTestWorker({ GROVE_MIRROR_FRESH_SECONDS: '0' });
+    alice = tw.fetchAs('alice');
+  });
+
+  afterAll(async () => {
+    await tw.close();
+    tw.cleanup();
+    temp.cleanup();
+  });
+
+  it('reports a conflicting update, leaves the worktree usable, and merges a clean one', async () => {
+    const id = await create();
+    const worktree = path.join(tw.dataDir, 'worktrees', id);
+    await write(id, 'README.md', '# changed in the session\n');
+    await alice(`/sessions/${id}/git/commit`, { json: { message: 'session edit' } });
+    const head = git(worktree, ['rev-parse', 'HEAD']).trim();
+
+    writeFileSync(path.join(origin, 'README.md'), '# changed upstream\n');
+    git(origin, ['commit', '--quiet', '-am', 'upstream edit']);
+
+    const status = (await (await alice(`/sessions/${id}/git/status`)).json()) as { behind: number };
+    expect(status.behind).toBe(0); // not fetched yet: update fetches
+
+    for (const strategy of ['merge', 'rebase']) {
+      const res = await alice(`/sessions/${id}/git/update`, { json: { strategy } });
+      expect(res.status, strategy).toBe(409);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error.code).toBe('update_conflict');
+      expect(body.error.details?.map((d) => d.path)).toEqual(['README.md']);
+      // Nothing half-done: same HEAD, no conflict markers, no merge or rebase in progress.
+      expect(git(worktree, ['rev-parse', 'HEAD']).trim()).toBe(head);
+      expect(git(worktree, ['status', '--porcelain']).trim()).toBe('');
+      expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toBe(
+        '# changed in the session\n',
+      );
+      const session = (await (await alice(`/sessions/${id}`)).json()) as {
+        session: { status: string };
+      };
+      expect(session.session.status).toBe('active');
+    }
+    // Still usable: edit and commit.
+    expect((await write(id, 'after.txt', 'still works\n')).status).toBe(200);
+    expect((await alice(`/sessions/${id}/git/commit`, { json: { message: 'more' } })).status).toBe(
+      200,
+    );
+
+    // A session whose change does not collide merges cleanly.
+    const clean = await create();
+    writeFileSync(path.join(origin, 'upstream.txt'), 'new upstream file\n');
+    git(origin, ['add', '-A']);
+    git(origin, ['commit', '--quiet', '-m', 'another upstream change']);
+    await write(clean, 'mine.txt', 'mine\n');
+    await alice(`/sessions/${clean}/git/commit`, { json: { message: 'mine' } });
+    const dirty = await write(clean, 'mine.txt', 'uncommitted\n');
+    expect(dirty.status).toBe(200);
+    const refused = await alice(`/sessions/${clean}/git/update`, { json: {} });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as ErrorBody).error.message).toMatch(/Commit or discard/);
+    await alice(`/sessions/${clean}/git/commit`, { json: { message: 'mine again' } });
+    const updated = await alice(`/sessions/${clean}/git/update`, { json: { strategy: 'rebase' } });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({
+      updated: true,
+      strategy: 'rebase',
+      ahead: 2,
+      behind: 0,
+    });
+    expect(existsSync(path.join(tw.dataDir, 'worktrees', clean, 'upstream.txt'))).toBe(true);
+  });
+
+  it('aborts a merge cut off by a restart, so the worktree is usable again', async () => {
+    const id = await create();
+    const worktree = path.join(tw.dataDir, 'worktrees', id);
+    await write(id, 'README.md', '# session side\n');
+    await alice(`/sessions/${id}/git/commit`, { json: { message: 'side' } });
+    writeFileSync(path.join(origin, 'README.md'), '# upstream side again\n');
+    git(origin, ['commit', '--quiet', '-am', 'upstream again']);
+    // Simulate a worker killed mid-update: fetched, merge stopped on a conflict, row updating.
+    git(mirrorPath(), ['fetch', '--quiet', 'origin']);
+    expect(() => git(worktree, ['merge', '--no-edit', 'refs/remotes/origin/main'])).toThrow();
+    tw.worker.db.prepare("UPDATE sessions SET status = 'updating' WHERE id = ?").run(id);
+    const dataDir = tw.dataDir;
+    await tw.close();
+    const removeDataDir = tw.cleanup;
+    tw = {
+      ...(await startTestWorker({ GROVE_MIRROR_FRESH_SECONDS: '0' }, dataDir)),
+      cleanup: removeDataDir,
+    };
+    alice = tw.fetchAs('alice');
+
+    expect(git(worktree, ['status', '--porcelain']).trim()).toBe('');
+    const session = (await (await alice(`/sessions/${id}`)).json()) as {
+      session: { status: string };
+    };
+    expect(session.session.status).toBe('active');
+    expect((await write(id, 'ok.txt', 'usable\n')).status).toBe(200);
+  });
+
+  it('keeps uncommitted work (untracked too) in refs/grove/wip/<id> on delete, and restores it', async () => {
+    const id = await create();
+    await write(id, 'README.md', '# edited, never committed\n');
+    await write(id, 'notes/untracked.txt', 'a brand new file\n');
+    const del = await alice(`/sessions/${id}`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect(existsSync(path.join(tw.dataDir, 'worktrees', id))).toBe(false);
+
+    const mirror = mirrorPath();
+    expect(git(mirror, ['show', `${wipRef(id)}:notes/untracked.txt`])).toBe('a brand new file\n');
+    expect(git(mirror, ['show', `${wipRef(id)}:README.md`])).toBe('# edited, never committed\n');
+
+    // Another user cannot restore it; the owner can, into a new session.
+    const next = await create();
+    const bob = tw.fetchAs('bob');
+    expect((await bob(`/sessions/${next}/git/restore-wip`, { json: { from: id } })).status).toBe(
+      404,
+    );
+    const restored = await alice(`/sessions/${next}/git/restore-wip`, { json: { from: id } });
+    expect(restored.status).toBe(200);
+    expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual([
+      'README.md',
+      'notes/untracked.txt',
+    ]);
+    const worktree = path.join(tw.dataDir, 'worktrees', next);
+    expect(readFileSync(path.join(worktree, 'notes/untracked.txt'), 'utf8')).toBe(
+      'a brand new file\n',
+    );
+    expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toBe(
+      '# edited, never committed\n',
+    );
+
+    // A clean session leaves no WIP ref behind.
+    const cleanId = await create();
+    await alice(`/sessions/${cleanId}`, { method: 'DELETE' });
+    expect(git(mirror, ['for-each-ref', wipRef(cleanId)]).trim()).toBe('');
+  });
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Largest file the browser may read or write through the files API. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Most entries one directory listing returns. */
+export const MAX_DIR_ENTRIES = 5000;
+
+/**
+ * A path inside a session's worktree, relative to its root, `/`-separated. This only checks
+ * the shape (no absolute path, no `..`, no backslash, no percent-encoded dot or slash that a
+ * second decode could turn into one); the worker also resolves it against the worktree's real
+ * path, which is what actually confines it.
+ */
+export const worktreePathSchema = z
+  .string()
+  .max(4096, 'path is too long')
+  .refine((value) => !/[\0\r\n\\]/.test(value), 'path contains forbidden characters')
+  .refine((value) => !value.startsWith('/'), 'path must be relative to the worktree')
+  .refine((value) => !/%(2e|2f|5c|00)/i.test(value), 'path contains encoded dots or slashes')
+  .refine(
+    (value) => !value.split('/').some((segment) => segment === '..'),
+    'path must not contain ..',
+  );
+
+export const listFilesQuerySchema = z.object({ path: worktreePathSchema.default('') });
+export const readFileQuerySchema = z.object({
+  path: worktreePathSchema.min(1, 'path is required'),
+});
+
+export const fileEntrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  type: z.enum(['file', 'dir']),
+  size: z.number().int().nonnegative(),
+});
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+export const listFilesResponseSchema = z.object({ entries: z.array(fileEntrySchema) });
+export const readFileResponseSchema = z.object({
+  path: z.string(),
+  content: z.string(),
+  size: z.number().int().nonnegative(),
+});
+
+export const writeFileBodySchema = z.object({
+  path: worktreePathSchema.min(1, 'path is required'),
+  // Characters, not bytes: the worker checks the UTF-8 size against MAX_FILE_BYTES.
+  content: z.string().max(MAX_FILE_BYTES, 'content is too large'),
+});
+export type WriteFileBody = z.infer<typeof writeFileBodySchema>;
+
+export const writeFileResponseSchema = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+});
