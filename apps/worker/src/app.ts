@@ -7,6 +7,8 @@ import { pinoHttp } from 'pino-http';
 
 import { openDatabase, type Db } from './db/database';
 import type { WorkerConfig } from './env';
+import { createChatFeature } from './features/chat/chat-feature';
+import type { ChatEngine } from './features/chat/engine';
 import { recoverSessions, type RecoveryReport } from './features/sessions/recovery';
 import { RepoMirrors } from './features/sessions/repo-mirrors';
 import { sessionRoutes } from './features/sessions/session-routes';
@@ -26,6 +28,8 @@ export const JSON_BODY_LIMIT = '2mb';
 export interface AppDeps {
   config: WorkerConfig;
   logger?: Logger;
+  /** The agent engine; the real Claude Code unless a test or benchmark passes another. */
+  chatEngine?: ChatEngine;
 }
 
 export interface WorkerApp {
@@ -54,6 +58,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   const mirrors = new RepoMirrors({ ...config, mutex: new KeyedMutex(), logger });
   const sessions = new SessionService({ ...config, store, mirrors, logger });
   const recovery = await recoverSessions(sessions, mirrors, config.dataDir, logger);
+  const chat = createChatFeature({ db, config, sessions, logger, engine: deps.chatEngine });
 
   const secret = secretKey(config.workerSecret);
   const app = express();
@@ -110,6 +115,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   });
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(sessionRoutes(sessions, metrics));
+  app.use(chat.routes);
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such route');
   });
@@ -130,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     dispose: async (timeoutMs = 30_000) => {
       if (disposed) return;
       disposed = true;
+      await chat.dispose();
       const drained = await sessions.drain(timeoutMs);
       if (!drained) logger.warn('shutdown timed out with work still in flight');
       db.close();

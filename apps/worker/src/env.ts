@@ -1,6 +1,8 @@
 import { loadLocalSecrets, resolveDataDir } from '@grove/config';
 import { z } from 'zod';
 
+import { loadChatConfig, type ChatConfig } from './features/chat/chat-config';
+
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])
   .transform((value) => value === '1' || value === 'true');
@@ -38,6 +40,7 @@ export interface WorkerConfig {
   githubUrl: string;
   githubApiUrl: string;
   commit: string;
+  chat: ChatConfig;
 }
 
 /**
@@ -74,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     githubUrl: values.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: values.GITHUB_API_URL.replace(/\/+$/, ''),
     commit: values.GROVE_BUILD_COMMIT ?? 'unknown',
+    chat: loadChatConfig(env, dataDir),
   };
 }

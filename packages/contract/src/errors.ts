@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  budget_exceeded: 429,
   session_limit: 429,
   repo_unavailable: 422,
   internal_error: 500,

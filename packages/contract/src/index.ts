@@ -2,3 +2,4 @@ export * from './errors';
 export * from './health';
 export * from './sessions';
 export * from './worker-auth';
+export * from './chat';

@@ -3,3 +3,4 @@ export * from './git-fixtures';
 export * from './processes';
 export * from './temp-dir';
 export * from './worker-client';
+export * from './anthropic-stand-in';
