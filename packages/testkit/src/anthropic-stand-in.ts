@@ -254,8 +254,10 @@ export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise
     requests,
     script: (...more) => queue.push(...more),
     pending: () => queue.length,
-    toolResults: () =>
-      requests
+    toolResults: () => {
+      // Every request re-sends the whole conversation: keep each tool result once.
+      const seen = new Map<string, { toolUseId: string; content: unknown; isError: boolean }>();
+      for (const result of requests
         .filter((r) => r.main)
         .flatMap((r) => (Array.isArray(r.body.messages) ? (r.body.messages as unknown[]) : []))
         .flatMap((message) => {
@@ -267,7 +269,10 @@ export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise
           toolUseId: String(block.tool_use_id),
           content: block.content,
           isError: block.is_error === true,
-        })),
+        })))
+        seen.set(result.toolUseId, result);
+      return [...seen.values()];
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './temp-dir';
 export * from './worker-client';
 export * from './anthropic-stand-in';
+export * from './sse-client';

@@ -9,6 +9,8 @@ CREATE TABLE chat_conversations (
   user_id           TEXT NOT NULL,
   engine            TEXT NOT NULL,
   engine_session_id TEXT,
+  -- the engine's running usage total for engine_session_id (JSON), to turn it into per-run usage
+  engine_usage      TEXT,
   last_event_id     INTEGER NOT NULL DEFAULT 0,
   version           INTEGER NOT NULL DEFAULT 1,
   created_at        TEXT NOT NULL,

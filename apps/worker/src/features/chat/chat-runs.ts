@@ -4,13 +4,34 @@ import type { Logger } from 'pino';
 import { newId } from '../../lib/ids';
 import type { RequestContext, SessionService } from '../sessions/session-service';
 import type { ChatConfig } from './chat-config';
-import type { ChatRunRow, ChatStore, StoredEvent } from './chat-store';
+import type { ChatRunRow, ChatStore, RunUsage, StoredEvent } from './chat-store';
 import type { ChatEngine, EngineChatEvent, ToolDecision } from './engine';
 import { isAutoAllowed } from './tool-permissions';
 
 /** A stopped run is closed with `done` by then, whether or not the engine has wound down. */
 export const STOP_DEADLINE_MS = 1_500;
 const HOUR_SECONDS = 3_600;
+
+const ZERO_USAGE: RunUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+function parseUsage(json: string | null | undefined): RunUsage {
+  if (!json) return ZERO_USAGE;
+  const value = JSON.parse(json) as Partial<RunUsage>;
+  return {
+    inputTokens: value.inputTokens ?? 0,
+    outputTokens: value.outputTokens ?? 0,
+    costUsd: value.costUsd ?? 0,
+  };
+}
+
+/** This run's share of an engine session's running total. */
+function subtractUsage(total: RunUsage, base: RunUsage): RunUsage {
+  return {
+    inputTokens: Math.max(0, total.inputTokens - base.inputTokens),
+    outputTokens: Math.max(0, total.outputTokens - base.outputTokens),
+    costUsd: Math.max(0, total.costUsd - base.costUsd),
+  };
+}
 
 export interface RunSubscriber {
   send: (stored: StoredEvent) => void;
@@ -260,11 +281,14 @@ export class ChatRuns {
   async #drive(run: ActiveRun, worktree: string, budgetLeft: number): Promise<void> {
     const { store, engine, config, logger } = this.#o;
     let failure: { code: string; message: string } | undefined;
+    const conversation = store.conversation(run.row.session_id);
+    const resume = conversation?.engine_session_id ?? undefined;
+    let usageBase = parseUsage(conversation?.engine_usage);
     try {
       const events = engine.run({
         prompt: run.row.prompt,
         cwd: worktree,
-        resume: store.conversation(run.row.session_id)?.engine_session_id ?? undefined,
+        resume,
         signal: run.controller.signal,
         maxBudgetUsd: budgetLeft,
         canUseTool: (tool, input, signal) =>
@@ -275,16 +299,23 @@ export class ChatRuns {
       for await (const output of events) {
         if (run.closed) break;
         if (output.type === 'engine_session') {
+          // A fresh engine session (nothing resumed) counts its usage from zero.
+          if (output.engineSessionId !== resume) usageBase = ZERO_USAGE;
           store.setEngineSession(run.row.session_id, output.engineSessionId);
         } else if (output.type === 'error') {
           failure = { code: output.code, message: output.message };
+        } else if (output.type === 'usage') {
+          const usage = subtractUsage(output, usageBase);
+          store.setEngineUsage(run.row.session_id, output);
+          store.recordUsage(run.row.id, usage);
+          this.#emit(run, { type: 'usage', ...usage });
         } else {
-          if (output.type === 'usage') store.recordUsage(run.row.id, output);
           this.#emit(run, output satisfies EngineChatEvent);
         }
       }
     } catch (error) {
-      if (!run.endReason) {
+      // The SDK also throws after an error result it has already reported: keep that one.
+      if (!run.endReason && !failure) {
         logger.error({ err: error, runId: run.row.id }, 'chat engine failed');
         failure = { code: 'engine_error', message: 'The agent engine failed' };
       }

@@ -24,16 +24,23 @@ export interface StoredEvent {
   event: ChatEvent;
 }
 
-interface ConversationRow {
+export interface ConversationRow {
   session_id: string;
   user_id: string;
   engine: string;
   engine_session_id: string | null;
+  engine_usage: string | null;
   last_event_id: number;
   version: number;
 }
 
 const HOUR_MS = 3_600_000;
+
+export interface RunUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
 
 function startOfUtcDay(now: number): number {
   const day = new Date(now);
@@ -75,6 +82,12 @@ export class ChatStore {
         .run(engineSessionId, new Date().toISOString(), sessionId);
       this.#outboxConversation(sessionId);
     })();
+  }
+
+  setEngineUsage(sessionId: string, usage: RunUsage): void {
+    this.#db
+      .prepare('UPDATE chat_conversations SET engine_usage = ? WHERE session_id = ?')
+      .run(JSON.stringify(usage), sessionId);
   }
 
   /** Messages the user sent in the last hour, and when the oldest of them leaves the window. */
@@ -159,10 +172,7 @@ export class ChatStore {
     })();
   }
 
-  recordUsage(
-    runId: string,
-    usage: { inputTokens: number; outputTokens: number; costUsd: number },
-  ): void {
+  recordUsage(runId: string, usage: RunUsage): void {
     this.#db
       .prepare(
         'UPDATE chat_runs SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?',

@@ -53,13 +53,15 @@ function* translate(message: SDKMessage): Generator<EngineOutput> {
       return;
     }
     case 'result': {
+      // modelUsage covers every model call of the run (usage only the main loop's).
+      const models = Object.values(message.modelUsage);
       yield {
         type: 'usage',
-        inputTokens:
-          message.usage.input_tokens +
-          message.usage.cache_creation_input_tokens +
-          message.usage.cache_read_input_tokens,
-        outputTokens: message.usage.output_tokens,
+        inputTokens: models.reduce(
+          (n, m) => n + m.inputTokens + m.cacheReadInputTokens + m.cacheCreationInputTokens,
+          0,
+        ),
+        outputTokens: models.reduce((n, m) => n + m.outputTokens, 0),
         costUsd: message.total_cost_usd,
       };
       if (message.subtype === BUDGET_RESULT) {

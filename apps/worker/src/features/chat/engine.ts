@@ -1,6 +1,10 @@
 import type { ChatEvent } from '@grove/contract';
 
-/** Events an engine produces; the run manager adds `run`, `permission_request` and `done`. */
+/**
+ * Events an engine produces; the run manager adds `run`, `permission_request` and `done`.
+ * `usage` is the running total of the engine session (resumed sessions included): the run
+ * manager turns it into per-run figures.
+ */
 export type EngineChatEvent = Extract<
   ChatEvent,
   { type: 'text' | 'tool_use' | 'tool_result' | 'usage' | 'error' }
