@@ -9,7 +9,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { createSourceRepo, makeTempDir, readSse, startProcess, untilDone, workerFetcher } from '@grove/testkit';
+import {
+  createSourceRepo,
+  makeTempDir,
+  readSse,
+  startProcess,
+  untilDone,
+  workerFetcher,
+} from '@grove/testkit';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
@@ -58,20 +65,30 @@ async function main(): Promise<void> {
     GROVE_CHAT_MESSAGES_PER_HOUR: '100000',
     GROVE_LOG_LEVEL: 'silent',
   };
-  const worker = await startProcess(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...env, TICK_MS: '5', TICKS: '200', WORKER_PORT: '0' },
-    ready: /"port":(\d+).*"msg":"worker listening"/,
-  });
+  const worker = await startProcess(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+    {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...env, TICK_MS: '5', TICKS: '200', WORKER_PORT: '0' },
+      ready: /"port":(\d+).*"msg":"worker listening"/,
+    },
+  );
   const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
-  const web = await startProcess(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'], {
-    cwd: path.join(ROOT, 'apps/web'),
-    env: { ...env, NODE_ENV: 'production', WORKER_URL: workerUrl },
-    ready: /Local:\s+(http:\/\/\S+)/,
-  });
+  const web = await startProcess(
+    process.execPath,
+    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    {
+      cwd: path.join(ROOT, 'apps/web'),
+      env: { ...env, NODE_ENV: 'production', WORKER_URL: workerUrl },
+      ready: /Local:\s+(http:\/\/\S+)/,
+    },
+  );
   const webUrl = web.match[1]!;
   try {
-    const signedIn = await fetch(`${webUrl}/auth/local?token=${ACCESS_TOKEN}`, { redirect: 'manual' });
+    const signedIn = await fetch(`${webUrl}/auth/local?token=${ACCESS_TOKEN}`, {
+      redirect: 'manual',
+    });
     const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
     const direct = workerFetcher({ baseUrl: workerUrl, secret: SECRET, userId: OWNER });
     const create = async () => {
@@ -105,13 +122,19 @@ async function main(): Promise<void> {
     // 500 concurrent streams: one run per session, each ticking every 100 ms for 10 s.
     const sessions: string[] = [];
     for (let i = 0; i < CONCURRENT; i += 10)
-      sessions.push(...(await Promise.all(Array.from({ length: Math.min(10, CONCURRENT - i) }, create))));
+      sessions.push(
+        ...(await Promise.all(Array.from({ length: Math.min(10, CONCURRENT - i) }, create))),
+      );
     await worker.stop();
-    const loadWorker = await startProcess(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')], {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      env: { ...env, TICK_MS: '100', TICKS: '100', WORKER_PORT: '0' },
-      ready: /"port":(\d+).*"msg":"worker listening"/,
-    });
+    const loadWorker = await startProcess(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+      {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { ...env, TICK_MS: '100', TICKS: '100', WORKER_PORT: '0' },
+        ready: /"port":(\d+).*"msg":"worker listening"/,
+      },
+    );
     const loadUrl = `http://127.0.0.1:${loadWorker.match[1]}`;
     const load = workerFetcher({ baseUrl: loadUrl, secret: SECRET, userId: OWNER });
     let maxRss = 0;
@@ -124,7 +147,10 @@ async function main(): Promise<void> {
     const loadStarted = now();
     const results = await Promise.all(
       sessions.map(async (id) => {
-        const { events } = await readSse(await load('/chat', { json: { sessionId: id, message: 'tick' } }), { until: untilDone });
+        const { events } = await readSse(
+          await load('/chat', { json: { sessionId: id, message: 'tick' } }),
+          { until: untilDone },
+        );
         return events.filter((e) => (e.data as { type: string }).type === 'text').length;
       }),
     );

@@ -22,7 +22,10 @@ export const tickerEngine: ChatEngine = {
   async *run(input): AsyncGenerator<EngineOutput> {
     for (let i = 0; i < TICKS && !input.signal.aborted; i++) {
       await sleep(TICK_MS);
-      yield { type: 'text', text: JSON.stringify({ i, t: performance.timeOrigin + performance.now() }) };
+      yield {
+        type: 'text',
+        text: JSON.stringify({ i, t: performance.timeOrigin + performance.now() }),
+      };
     }
     yield { type: 'usage', inputTokens: 0, outputTokens: 0, costUsd: 0 };
   },

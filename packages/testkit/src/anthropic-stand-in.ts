@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** One content block of a scripted assistant turn. */
@@ -123,7 +123,12 @@ async function streamTurn(
       writeEvent(res, 'content_block_start', {
         type: 'content_block_start',
         index,
-        content_block: { type: 'tool_use', id: block.id ?? newToolUseId(), name: block.name, input: {} },
+        content_block: {
+          type: 'tool_use',
+          id: block.id ?? newToolUseId(),
+          name: block.name,
+          input: {},
+        },
       });
       // The real API streams tool input as partial JSON; two pieces exercise the reassembly.
       const json = JSON.stringify(block.input);
@@ -174,13 +179,16 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise<AnthropicStandIn> {
   const queue: ScriptedTurn[] = [...turns];
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       if (req.method !== 'POST') {
-        answerJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } });
+        answerJson(res, 404, {
+          type: 'error',
+          error: { type: 'not_found_error', message: 'Not found' },
+        });
         return;
       }
       let body: Record<string, unknown>;
@@ -203,10 +211,15 @@ export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise
         return;
       }
       if (url.pathname !== '/v1/messages') {
-        answerJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } });
+        answerJson(res, 404, {
+          type: 'error',
+          error: { type: 'not_found_error', message: 'Not found' },
+        });
         return;
       }
-      const turn = main ? (queue.shift() ?? FALLBACK_TURN) : { blocks: [{ type: 'text' as const, text: 'Chat' }] };
+      const turn = main
+        ? (queue.shift() ?? FALLBACK_TURN)
+        : { blocks: [{ type: 'text' as const, text: 'Chat' }] };
       if (turn.error) {
         answerJson(res, turn.error.status, {
           type: 'error',
@@ -224,7 +237,12 @@ export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise
           content: (turn.blocks ?? []).map((block) =>
             block.type === 'text'
               ? { type: 'text', text: block.text }
-              : { type: 'tool_use', id: block.id ?? newToolUseId(), name: block.name, input: block.input },
+              : {
+                  type: 'tool_use',
+                  id: block.id ?? newToolUseId(),
+                  name: block.name,
+                  input: block.input,
+                },
           ),
           stop_reason: 'end_turn',
           stop_sequence: null,
@@ -238,7 +256,11 @@ export async function startAnthropicStandIn(turns: ScriptedTurn[] = []): Promise
       });
       await streamTurn(res, model, turn, () => closed);
     })().catch(() => {
-      if (!res.headersSent) answerJson(res, 500, { type: 'error', error: { type: 'api_error', message: 'stand-in failed' } });
+      if (!res.headersSent)
+        answerJson(res, 500, {
+          type: 'error',
+          error: { type: 'api_error', message: 'stand-in failed' },
+        });
       else res.end();
     });
   });

@@ -16,7 +16,10 @@ export interface SseRead {
  */
 export async function readSse(
   response: Response,
-  options: { until?: (event: SseMessage, all: SseMessage[]) => boolean; onEvent?: (event: SseMessage) => void } = {},
+  options: {
+    until?: (event: SseMessage, all: SseMessage[]) => boolean;
+    onEvent?: (event: SseMessage) => void;
+  } = {},
 ): Promise<SseRead> {
   if (!response.body) throw new Error(`no body (status ${response.status})`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

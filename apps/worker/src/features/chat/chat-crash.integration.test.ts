@@ -38,7 +38,9 @@ describe('a worker killed mid-run (SIGKILL)', () => {
   }
 
   beforeAll(async () => {
-    expect(existsSync(WORKER_ENTRY), 'build the worker first (turbo runs build before test)').toBe(true);
+    expect(existsSync(WORKER_ENTRY), 'build the worker first (turbo runs build before test)').toBe(
+      true,
+    );
     temp = makeTempDir('grove-chat-crash-');
     standIn = await startAnthropicStandIn();
   });
@@ -56,9 +58,12 @@ describe('a worker killed mid-run (SIGKILL)', () => {
     let api = workerFetcher({ baseUrl: worker.baseUrl, secret: TEST_SECRET, userId: 'alice' });
     const sessionId = await createSession(api, repo);
     standIn.script({ blocks: [{ type: 'text', text: 'w'.repeat(100), chunks: 100 }], delayMs: 50 });
-    const before = await readSse(await api('/chat', { json: { sessionId, message: 'long answer' } }), {
-      until: (_e, all) => all.filter((e) => typeOf(e) === 'text').length >= 5,
-    });
+    const before = await readSse(
+      await api('/chat', { json: { sessionId, message: 'long answer' } }),
+      {
+        until: (_e, all) => all.filter((e) => typeOf(e) === 'text').length >= 5,
+      },
+    );
     await worker.stop('SIGKILL');
 
     worker = await startWorker(dataDir);
@@ -75,11 +80,17 @@ describe('a worker killed mid-run (SIGKILL)', () => {
       messages: { role: string; content: string; status?: string; error?: { code: string } }[];
     };
     expect(messages[0]).toMatchObject({ role: 'user', content: 'long answer' });
-    expect(messages[1]).toMatchObject({ role: 'assistant', status: 'interrupted', error: { code: 'interrupted' } });
+    expect(messages[1]).toMatchObject({
+      role: 'assistant',
+      status: 'interrupted',
+      error: { code: 'interrupted' },
+    });
     expect(messages[1]!.content.length).toBeGreaterThanOrEqual(5);
 
     // Nothing is left running: the session takes a new message, and its ids keep increasing.
-    const next = await readSse(await api('/chat', { json: { sessionId, message: 'again' } }), { until: untilDone });
+    const next = await readSse(await api('/chat', { json: { sessionId, message: 'again' } }), {
+      until: untilDone,
+    });
     expect(next.events[0]!.id).toBe(ids.at(-1)! + 1);
     expect(typeOf(next.events.at(-1)!)).toBe('done');
   });

@@ -45,17 +45,23 @@ export function chatRoutes(chat: {
     stream(req, res, run, Math.max(lastEventId ?? 0, run.first_event_id - 1));
   });
 
-  router.post('/chat/:sessionId/stop', async (req: Request<{ sessionId: string }>, res: Response) => {
-    const sessionId = parseOrThrow(sessionIdSchema, req.params.sessionId, 'session id');
-    res.json({ stopped: await runs.stop(contextOf(req, res), sessionId) });
-  });
+  router.post(
+    '/chat/:sessionId/stop',
+    async (req: Request<{ sessionId: string }>, res: Response) => {
+      const sessionId = parseOrThrow(sessionIdSchema, req.params.sessionId, 'session id');
+      res.json({ stopped: await runs.stop(contextOf(req, res), sessionId) });
+    },
+  );
 
-  router.post('/chat/:sessionId/permission', (req: Request<{ sessionId: string }>, res: Response) => {
-    const sessionId = parseOrThrow(sessionIdSchema, req.params.sessionId, 'session id');
-    const body = parseOrThrow(chatPermissionBodySchema, req.body, 'permission answer');
-    runs.answerPermission(contextOf(req, res), sessionId, body);
-    res.json({ ok: true });
-  });
+  router.post(
+    '/chat/:sessionId/permission',
+    (req: Request<{ sessionId: string }>, res: Response) => {
+      const sessionId = parseOrThrow(sessionIdSchema, req.params.sessionId, 'session id');
+      const body = parseOrThrow(chatPermissionBodySchema, req.body, 'permission answer');
+      runs.answerPermission(contextOf(req, res), sessionId, body);
+      res.json({ ok: true });
+    },
+  );
 
   router.get('/sessions/:id/messages', (req: Request<{ id: string }>, res: Response) => {
     const sessionId = parseOrThrow(sessionIdSchema, req.params.id, 'session id');

@@ -202,7 +202,10 @@ export class ChatRuns {
     this.#o.sessions.store.getOwned(ctx.userId, sessionId);
     const resolve = this.#active.get(sessionId)?.permissions.get(body.requestId);
     if (!resolve) throw new AppError('not_found', 'No such pending permission request');
-    resolve({ allow: body.allow, ...(body.allow ? {} : { message: 'The user denied this tool call' }) });
+    resolve({
+      allow: body.allow,
+      ...(body.allow ? {} : { message: 'The user denied this tool call' }),
+    });
   }
 
   /** Graceful shutdown: every run ends as interrupted, with `done`. */
@@ -234,7 +237,9 @@ export class ChatRuns {
     if (run.closed) return;
     run.closed = true;
     this.#active.delete(run.row.session_id);
-    let status: 'completed' | 'failed' | 'stopped' | 'interrupted' = failure ? 'failed' : 'completed';
+    let status: 'completed' | 'failed' | 'stopped' | 'interrupted' = failure
+      ? 'failed'
+      : 'completed';
     let error = failure;
     if (run.endReason === 'stopped') {
       status = 'stopped';
@@ -258,7 +263,12 @@ export class ChatRuns {
     run.markFinished();
   }
 
-  async #askUser(run: ActiveRun, tool: string, input: Record<string, unknown>, signal: AbortSignal) {
+  async #askUser(
+    run: ActiveRun,
+    tool: string,
+    input: Record<string, unknown>,
+    signal: AbortSignal,
+  ) {
     const requestId = newId();
     return new Promise<ToolDecision>((resolve) => {
       const settle = (decision: ToolDecision) => {

@@ -191,7 +191,9 @@ export class ChatStore {
       if (error) events.push(this.appendEvent(run.session_id, run.id, { type: 'error', ...error }));
       events.push(this.appendEvent(run.session_id, run.id, { type: 'done' }));
       this.#db
-        .prepare("UPDATE chat_runs SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'")
+        .prepare(
+          "UPDATE chat_runs SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
+        )
         .run(status, new Date().toISOString(), run.id);
       this.#outboxConversation(run.session_id);
       appendAudit(this.#db, {
@@ -206,7 +208,9 @@ export class ChatStore {
   }
 
   run(runId: string): ChatRunRow | undefined {
-    return this.#db.prepare<[string], ChatRunRow>('SELECT * FROM chat_runs WHERE id = ?').get(runId);
+    return this.#db
+      .prepare<[string], ChatRunRow>('SELECT * FROM chat_runs WHERE id = ?')
+      .get(runId);
   }
 
   latestRun(sessionId: string): ChatRunRow | undefined {

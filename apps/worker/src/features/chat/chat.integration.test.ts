@@ -54,7 +54,11 @@ describe('agent chat with the real Claude Code engine', () => {
       {
         blocks: [
           { type: 'text', text: 'Writing the file now.', chunks: 3 },
-          { type: 'tool_use', name: 'Write', input: { file_path: target, content: 'hello from the agent\n' } },
+          {
+            type: 'tool_use',
+            name: 'Write',
+            input: { file_path: target, content: 'hello from the agent\n' },
+          },
         ],
       },
       { blocks: [{ type: 'text', text: 'The file is written.' }] },
@@ -77,7 +81,10 @@ describe('agent chat with the real Claude Code engine', () => {
     const toolResult = events.find((e) => typeOf(e) === 'tool_result')!;
     expect(dataOf(toolResult)).toMatchObject({ toolUseId: dataOf(toolUse).id, isError: false });
     expect(types.indexOf('tool_use')).toBeLessThan(types.indexOf('tool_result'));
-    const text = events.filter((e) => typeOf(e) === 'text').map((e) => dataOf(e).text).join('');
+    const text = events
+      .filter((e) => typeOf(e) === 'text')
+      .map((e) => dataOf(e).text)
+      .join('');
     expect(text).toBe('Writing the file now.The file is written.');
     const ids = events.map((e) => e.id!);
     ids.forEach((id, i) => expect(id).toBe(ids[0]! + i)); // increasing, no gaps
@@ -93,10 +100,19 @@ describe('agent chat with the real Claude Code engine', () => {
     expect(replay.events).toEqual(events);
 
     const history = (await (await api(`/sessions/${sessionId}/messages`)).json()) as {
-      messages: { role: string; content: string; status?: string; toolCalls?: { name: string; isError?: boolean }[]; usage?: { costUsd: number } }[];
+      messages: {
+        role: string;
+        content: string;
+        status?: string;
+        toolCalls?: { name: string; isError?: boolean }[];
+        usage?: { costUsd: number };
+      }[];
     };
     expect(history.messages).toHaveLength(2);
-    expect(history.messages[0]).toMatchObject({ role: 'user', content: 'Please write notes/hello.txt' });
+    expect(history.messages[0]).toMatchObject({
+      role: 'user',
+      content: 'Please write notes/hello.txt',
+    });
     expect(history.messages[1]).toMatchObject({
       role: 'assistant',
       content: text,
@@ -110,7 +126,10 @@ describe('agent chat with the real Claude Code engine', () => {
     expect(second.events[0]!.id).toBe(ids.at(-1)! + 1);
     // Usage is per run, not the conversation's running total.
     const usageOf = (list: SseMessage[]) =>
-      dataOf(list.find((e) => typeOf(e) === 'usage')!) as unknown as { costUsd: number; inputTokens: number };
+      dataOf(list.find((e) => typeOf(e) === 'usage')!) as unknown as {
+        costUsd: number;
+        inputTokens: number;
+      };
     expect(usageOf(second.events).costUsd).toBeLessThan(usageOf(events).costUsd);
     const lastMain = standIn.requests.filter((r) => r.main).at(-1)!;
     expect(JSON.stringify(lastMain.body.messages)).toContain('Please write notes/hello.txt');
@@ -135,7 +154,10 @@ describe('agent chat with the real Claude Code engine', () => {
     const all = [...first.events, ...rest.events];
     const full = await readSse(await api(`/chat/${sessionId}/stream`));
     expect(all).toEqual(full.events);
-    const text = all.filter((e) => typeOf(e) === 'text').map((e) => dataOf(e).text).join('');
+    const text = all
+      .filter((e) => typeOf(e) === 'text')
+      .map((e) => dataOf(e).text)
+      .join('');
     expect(text).toBe('x'.repeat(30));
   });
 
@@ -167,7 +189,9 @@ describe('agent chat with the real Claude Code engine', () => {
     expect(typeOf(events.at(-1)!)).toBe('done');
     expect(events.filter((e) => typeOf(e) === 'text').length).toBeLessThan(200);
     // Stopping again is harmless, and the session takes a new message.
-    expect(await (await api(`/chat/${sessionId}/stop`, { method: 'POST' })).json()).toEqual({ stopped: false });
+    expect(await (await api(`/chat/${sessionId}/stop`, { method: 'POST' })).json()).toEqual({
+      stopped: false,
+    });
   });
 
   it('asks before Bash and runs it only when allowed; deny and timeout refuse it', async () => {
@@ -175,10 +199,20 @@ describe('agent chat with the real Claude Code engine', () => {
     const sessionId = await createSession(api, repo);
     const worktree = worktreeOf(sessionId);
     const bash = (file: string) => ({
-      blocks: [{ type: 'tool_use' as const, name: 'Bash', input: { command: `echo ran > ${file}`, description: 'write a marker' } }],
+      blocks: [
+        {
+          type: 'tool_use' as const,
+          name: 'Bash',
+          input: { command: `echo ran > ${file}`, description: 'write a marker' },
+        },
+      ],
     });
 
-    for (const [answer, file] of [['allow', 'allowed.txt'], ['deny', 'denied.txt'], ['none', 'timeout.txt']] as const) {
+    for (const [answer, file] of [
+      ['allow', 'allowed.txt'],
+      ['deny', 'denied.txt'],
+      ['none', 'timeout.txt'],
+    ] as const) {
       standIn.script(bash(file), { blocks: [{ type: 'text', text: 'ok' }] });
       let fileExistedAtRequest: boolean | undefined;
       const { events } = await readSse(await send(api, sessionId, `run ${answer}`), {
@@ -193,22 +227,36 @@ describe('agent chat with the real Claude Code engine', () => {
         },
       });
       const request = events.find((e) => typeOf(e) === 'permission_request')!;
-      expect(dataOf(request)).toMatchObject({ tool: 'Bash', input: { command: `echo ran > ${file}` } });
+      expect(dataOf(request)).toMatchObject({
+        tool: 'Bash',
+        input: { command: `echo ran > ${file}` },
+      });
       expect(fileExistedAtRequest).toBe(false);
       const result = dataOf(events.find((e) => typeOf(e) === 'tool_result')!);
       expect(result.isError, answer).toBe(answer !== 'allow');
       expect(existsSync(path.join(worktree, file)), answer).toBe(answer === 'allow');
     }
     // An unknown request id is a 404, a malformed body a 422.
-    expect((await api(`/chat/${sessionId}/permission`, { json: { requestId: 'abcdefghij12', allow: true } })).status).toBe(404);
-    expect((await api(`/chat/${sessionId}/permission`, { json: { requestId: 'x', allow: 'yes' } })).status).toBe(422);
+    expect(
+      (
+        await api(`/chat/${sessionId}/permission`, {
+          json: { requestId: 'abcdefghij12', allow: true },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await api(`/chat/${sessionId}/permission`, { json: { requestId: 'x', allow: 'yes' } }))
+        .status,
+    ).toBe(422);
   });
 
   it('refuses the fourth message in an hour with 429 and the rate-limit fields', async () => {
     const api = tw.fetchAs('erin');
     const sessionId = await createSession(api, repo);
     for (let i = 0; i < 3; i++) {
-      const { events } = await readSse(await send(api, sessionId, `message ${i}`), { until: untilDone });
+      const { events } = await readSse(await send(api, sessionId, `message ${i}`), {
+        until: untilDone,
+      });
       expect(typeOf(events.at(-1)!)).toBe('done');
     }
     const limited = await send(api, sessionId, 'one too many');
@@ -233,7 +281,9 @@ describe('agent chat with the real Claude Code engine', () => {
       { blocks: [{ type: 'text', text: 'nor this' }] },
     );
     const before = standIn.requests.filter((r) => r.main).length;
-    const { events } = await readSse(await send(api, sessionId, 'spend a lot'), { until: untilDone });
+    const { events } = await readSse(await send(api, sessionId, 'spend a lot'), {
+      until: untilDone,
+    });
     expect(events.map(typeOf)).toContain('usage');
     expect(dataOf(events.at(-2)!)).toMatchObject({ type: 'error', code: 'budget_exceeded' });
     expect(standIn.requests.filter((r) => r.main).length - before).toBe(1);
@@ -241,9 +291,15 @@ describe('agent chat with the real Claude Code engine', () => {
     expect(usage.costUsd).toBeGreaterThan(1);
     const refused = await send(api, sessionId, 'more please');
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'budget_exceeded',
+    );
     // Drain the unused turns so later tests get their own script.
-    while (standIn.pending() > 0) await readSse(await send(tw.fetchAs('drain'), await createSession(tw.fetchAs('drain'), repo), 'drain'), { until: untilDone });
+    while (standIn.pending() > 0)
+      await readSse(
+        await send(tw.fetchAs('drain'), await createSession(tw.fetchAs('drain'), repo), 'drain'),
+        { until: untilDone },
+      );
   });
 
   it("answers 404 for another user's session on every chat route", async () => {
@@ -255,7 +311,9 @@ describe('agent chat with the real Claude Code engine', () => {
       await send(mallory, sessionId, 'hijack'),
       await mallory(`/chat/${sessionId}/stream`),
       await mallory(`/chat/${sessionId}/stop`, { method: 'POST' }),
-      await mallory(`/chat/${sessionId}/permission`, { json: { requestId: 'abcdefghij12', allow: true } }),
+      await mallory(`/chat/${sessionId}/permission`, {
+        json: { requestId: 'abcdefghij12', allow: true },
+      }),
       await mallory(`/sessions/${sessionId}/messages`),
     ];
     for (const answer of answers) {
@@ -265,4 +323,3 @@ describe('agent chat with the real Claude Code engine', () => {
     expect((await owner(`/sessions/${sessionId}/messages`)).status).toBe(200);
   });
 });
-

@@ -13,7 +13,9 @@ function toolResultContent(content: unknown): unknown {
   if (!Array.isArray(content)) return content;
   // Text-only results read better as one string; anything else is passed on as blocks.
   const blocks = content as { type?: string; text?: string }[];
-  return blocks.every((b) => b.type === 'text') ? blocks.map((b) => b.text ?? '').join('') : content;
+  return blocks.every((b) => b.type === 'text')
+    ? blocks.map((b) => b.text ?? '').join('')
+    : content;
 }
 
 /** Turns one SDK message into contract events. Text comes from the partial stream, live. */

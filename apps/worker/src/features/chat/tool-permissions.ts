@@ -39,7 +39,11 @@ function pathOf(input: Record<string, unknown>): string | undefined {
  * worktree (symlinks resolved, so a link out of it does not count), and harmless tools.
  * Everything else — Bash, WebFetch, edits elsewhere — needs an explicit yes.
  */
-export function isAutoAllowed(worktree: string, tool: string, input: Record<string, unknown>): boolean {
+export function isAutoAllowed(
+  worktree: string,
+  tool: string,
+  input: Record<string, unknown>,
+): boolean {
   if (HARMLESS_TOOLS.has(tool)) return true;
   if (!EDIT_TOOLS.has(tool) && !READ_TOOLS.has(tool)) return false;
   const target = pathOf(input);

@@ -33,7 +33,10 @@ describe('chat through the web route handlers (next start → worker → real Cl
     repos = makeTempDir('grove-web-chat-');
     const repo = createSourceRepo(path.join(repos.dir, 'origin'));
     standIn = await startAnthropicStandIn();
-    stack = await startStack({ ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: standIn.url });
+    stack = await startStack({
+      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      ANTHROPIC_BASE_URL: standIn.url,
+    });
     cookie = await signIn(stack.webUrl);
     const created = await api('/api/workspace/session/create', {
       method: 'POST',
