@@ -13,6 +13,8 @@ import { gitRoutes } from './features/git/git-routes';
 import { GitService } from './features/git/git-service';
 import { GitStore } from './features/git/git-store';
 import { WebhookService } from './features/git/webhook-service';
+import { createChatFeature } from './features/chat/chat-feature';
+import type { ChatEngine } from './features/chat/engine';
 import { recoverSessions, type RecoveryReport } from './features/sessions/recovery';
 import { RepoMirrors } from './features/sessions/repo-mirrors';
 import { sessionRoutes } from './features/sessions/session-routes';
@@ -35,6 +37,8 @@ export const JSON_BODY_LIMIT = '2mb';
 export interface AppDeps {
   config: WorkerConfig;
   logger?: Logger;
+  /** The agent engine; the real Claude Code unless a test or benchmark passes another. */
+  chatEngine?: ChatEngine;
 }
 
 export interface WorkerApp {
@@ -75,6 +79,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     ...config.terminal,
     allowedOrigins: config.allowedOrigins,
   });
+  const chat = createChatFeature({ db, config, sessions, logger, engine: deps.chatEngine });
 
   const secret = secretKey(config.workerSecret);
   const app = express();
@@ -134,6 +139,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   app.use(terminalRoutes(terminals));
   app.use(fileRoutes(new FileService(sessions)));
   app.use(gitRoutes(git, webhooks));
+  app.use(chat.routes);
   app.use((_req: Request, _res: Response) => {
     throw new AppError('not_found', 'No such route');
   });
@@ -157,6 +163,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     dispose: async (timeoutMs = 30_000) => {
       if (disposed) return;
       disposed = true;
+      await chat.dispose();
       const drained = await sessions.drain(timeoutMs);
       if (!drained) logger.warn('shutdown timed out with work still in flight');
       await terminals.dispose();

@@ -1,6 +1,8 @@
 import { loadLocalSecrets, resolveDataDir } from '@grove/config';
 import { z } from 'zod';
 
+import { loadChatConfig, type ChatConfig } from './features/chat/chat-config';
+
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])
   .transform((value) => value === '1' || value === 'true');
@@ -69,6 +71,7 @@ export interface WorkerConfig {
     /** HOME for terminal shells (default: the worker's own HOME, dotfiles and all). */
     home: string | undefined;
   };
+  chat: ChatConfig;
 }
 
 /**
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       ticketTtlMs: values.GROVE_TERMINAL_TICKET_SECONDS * 1000,
       home: values.GROVE_TERMINAL_HOME,
     },
+    chat: loadChatConfig(env, dataDir),
   };
 }
 

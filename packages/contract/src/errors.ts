@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   github_auth_failed: 403,
   github_error: 502,
   rate_limited: 429,
+  budget_exceeded: 429,
   session_limit: 429,
   repo_unavailable: 422,
   internal_error: 500,

@@ -5,3 +5,4 @@ export * from './terminals';
 export * from './worker-auth';
 export * from './files';
 export * from './git';
+export * from './chat';

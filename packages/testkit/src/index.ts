@@ -6,3 +6,5 @@ export * from './terminal-client';
 export * from './worker-client';
 export * from './github-stand-in';
 export * from './github-webhooks';
+export * from './anthropic-stand-in';
+export * from './sse-client';

@@ -1,5 +1,6 @@
 import { sql as initial } from './0001-initial';
 import { sql as terminals } from './0002-terminals';
+import { sql as chat } from './0003-chat';
 import { sql as git } from './0004-git';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'terminals', sql: terminals },
+  { version: 3, name: 'chat', sql: chat },
   { version: 4, name: 'git', sql: git },
 ];

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  createSourceRepo,
+  makeTempDir,
+  readSse,
+  startAnthropicStandIn,
+  untilDone,
+  type AnthropicStandIn,
+  type SseMessage,
+} from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { signIn, startStack, WORKER_ENTRY, type Stack } from '@/testing/stack';
+
+const typeOf = (event: SseMessage) => (event.data as { type: string }).type;
+const textOf = (events: SseMessage[]) =>
+  events
+    .filter((e) => typeOf(e) === 'text')
+    .map((e) => (e.data as { text: string }).text)
+    .join('');
+
+describe('chat through the web route handlers (next start → worker → real Claude Code)', () => {
+  let standIn: AnthropicStandIn;
+  let stack: Stack;
+  let cookie: string;
+  let repos: ReturnType<typeof makeTempDir>;
+  let sessionId: string;
+
+  beforeAll(async () => {
+    expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
+    repos = makeTempDir('grove-web-chat-');
+    const repo = createSourceRepo(path.join(repos.dir, 'origin'));
+    standIn = await startAnthropicStandIn();
+    stack = await startStack({
+      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      ANTHROPIC_BASE_URL: standIn.url,
+    });
+    cookie = await signIn(stack.webUrl);
+    const created = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo }),
+    });
+    sessionId = ((await created.json()) as { session: { id: string } }).session.id;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await standIn?.close();
+    repos?.cleanup();
+  });
+
+  function api(p: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${stack.webUrl}${p}`, {
+      ...init,
+      headers: { cookie, ...(init.headers as Record<string, string>) },
+    });
+  }
+
+  it('streams events as they happen, and the run outlives a browser that leaves', async () => {
+    standIn.script({ blocks: [{ type: 'text', text: 'z'.repeat(24), chunks: 24 }], delayMs: 60 });
+    const browser = new AbortController();
+    const response = await api('/api/workspace/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId, message: 'stream slowly' }),
+      signal: browser.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(response.headers.get('x-accel-buffering')).toBe('no');
+    const arrivals: number[] = [];
+    const first = await readSse(response, {
+      onEvent: () => arrivals.push(Date.now()),
+      until: (_e, all) => all.filter((e) => typeOf(e) === 'text').length >= 4,
+    });
+    // Four text deltas 60 ms apart upstream arrive spread out, not in one buffered lump.
+    expect(arrivals.at(-1)! - arrivals[1]!).toBeGreaterThan(100);
+    browser.abort();
+
+    const lastSeen = first.events.at(-1)!.id!;
+    const rest = await readSse(
+      await api(`/api/workspace/chat/${sessionId}/stream`, {
+        headers: { 'Last-Event-ID': String(lastSeen) },
+      }),
+      { until: untilDone },
+    );
+    expect(rest.events[0]!.id).toBe(lastSeen + 1);
+    expect(typeOf(rest.events.at(-1)!)).toBe('done');
+    expect(textOf([...first.events, ...rest.events])).toBe('z'.repeat(24));
+
+    const history = (await (await api(`/api/workspace/session/${sessionId}/messages`)).json()) as {
+      messages: { role: string; content: string; status: string }[];
+    };
+    expect(history.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(history.messages[1]).toMatchObject({ content: 'z'.repeat(24), status: 'completed' });
+  });
+
+  it('relays stop, permission and validation answers in the contract shape', async () => {
+    const stop = await api(`/api/workspace/chat/${sessionId}/stop`, { method: 'POST' });
+    expect(await stop.json()).toEqual({ stopped: false });
+    const unknown = await api(`/api/workspace/chat/${sessionId}/permission`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: 'abcdefghij12', allow: true }),
+    });
+    expect(unknown.status).toBe(404);
+    const bad = await api('/api/workspace/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId, message: '' }),
+    });
+    expect(bad.status).toBe(422);
+    const badId = await api(`/api/workspace/chat/${sessionId}/stream`, {
+      headers: { 'Last-Event-ID': 'nope' },
+    });
+    expect(badId.status).toBe(422);
+    const anonymous = await fetch(`${stack.webUrl}/api/workspace/chat/${sessionId}/stream`);
+    expect(anonymous.status).toBe(401);
+  });
+});

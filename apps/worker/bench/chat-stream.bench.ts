@@ -1,0 +1,203 @@
+/**
+ * Chat streaming through web → worker vs straight from the worker, with the engine replaced
+ * by a stand-in ticking every 5 ms, interleaved in one run. Then 500 concurrent streams and
+ * the worker's RSS. Goals: first event ≤ 1.3× direct, per-event p99 ≤ 5 ms, RSS < 512 MB.
+ *
+ *   pnpm --filter @grove/worker bench        (needs `pnpm --filter @grove/web build`)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import {
+  createSourceRepo,
+  makeTempDir,
+  readSse,
+  startProcess,
+  untilDone,
+  workerFetcher,
+} from '@grove/testkit';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
+const SECRET = 'bench-worker-secret-0123456789abcdef0123';
+const ACCESS_TOKEN = 'bench-access-token-0123456789abcdef';
+const OWNER = 'local-owner'; // the web's local-mode user id
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const CONCURRENT = Number(process.env.BENCH_STREAMS ?? 500);
+
+const now = () => performance.timeOrigin + performance.now();
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const round = (n: number) => +n.toFixed(2);
+
+/** Sends one message and times it: first engine event, and each event's emit → arrival delay. */
+async function measure(send: () => Promise<Response>) {
+  const started = now();
+  let first = 0;
+  const delays: number[] = [];
+  await readSse(await send(), {
+    until: untilDone,
+    onEvent: (event) => {
+      const data = event.data as { type: string; text?: string };
+      if (data.type !== 'text') return;
+      const arrived = now();
+      if (!first) first = arrived - started;
+      delays.push(arrived - (JSON.parse(data.text!) as { t: number }).t);
+    },
+  });
+  return { first, delays };
+}
+
+async function main(): Promise<void> {
+  const temp = makeTempDir('grove-chat-bench-');
+  const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GROVE_DATA_DIR: path.join(temp.dir, 'data'),
+    WORKER_SECRET: SECRET,
+    GROVE_ACCESS_TOKEN: ACCESS_TOKEN,
+    GROVE_MAX_SESSIONS_PER_REPO: '1000',
+    GROVE_CHAT_MESSAGES_PER_HOUR: '100000',
+    GROVE_LOG_LEVEL: 'silent',
+  };
+  const worker = await startProcess(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+    {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...env, TICK_MS: '5', TICKS: '200', WORKER_PORT: '0' },
+      ready: /"port":(\d+).*"msg":"worker listening"/,
+    },
+  );
+  const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
+  const web = await startProcess(
+    process.execPath,
+    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    {
+      cwd: path.join(ROOT, 'apps/web'),
+      env: { ...env, NODE_ENV: 'production', WORKER_URL: workerUrl },
+      ready: /Local:\s+(http:\/\/\S+)/,
+    },
+  );
+  const webUrl = web.match[1]!;
+  try {
+    const signedIn = await fetch(`${webUrl}/auth/local?token=${ACCESS_TOKEN}`, {
+      redirect: 'manual',
+    });
+    const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const direct = workerFetcher({ baseUrl: workerUrl, secret: SECRET, userId: OWNER });
+    const create = async () => {
+      const response = await direct('/sessions', { json: { repo } });
+      return ((await response.json()) as { session: { id: string } }).session.id;
+    };
+    const sessionId = await create();
+    const viaWeb = () =>
+      fetch(`${webUrl}/api/workspace/chat`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId, message: 'tick' }),
+      });
+    const straight = () => direct('/chat', { json: { sessionId, message: 'tick' } });
+    await measure(viaWeb); // warm-up: Next compiles nothing at runtime, but JITs and connects
+    await measure(straight);
+
+    const firstDirect: number[] = [];
+    const firstWeb: number[] = [];
+    const delayDirect: number[] = [];
+    const delayWeb: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const a = await measure(straight);
+      firstDirect.push(a.first);
+      delayDirect.push(...a.delays);
+      const b = await measure(viaWeb);
+      firstWeb.push(b.first);
+      delayWeb.push(...b.delays);
+    }
+
+    // 500 concurrent streams: one run per session, each ticking every 100 ms for 10 s.
+    const sessions: string[] = [];
+    for (let i = 0; i < CONCURRENT; i += 10)
+      sessions.push(
+        ...(await Promise.all(Array.from({ length: Math.min(10, CONCURRENT - i) }, create))),
+      );
+    await worker.stop();
+    const loadWorker = await startProcess(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+      {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { ...env, TICK_MS: '100', TICKS: '100', WORKER_PORT: '0' },
+        ready: /"port":(\d+).*"msg":"worker listening"/,
+      },
+    );
+    const loadUrl = `http://127.0.0.1:${loadWorker.match[1]}`;
+    const load = workerFetcher({ baseUrl: loadUrl, secret: SECRET, userId: OWNER });
+    let maxRss = 0;
+    const sample = setInterval(() => {
+      void fetch(`${loadUrl}/version`)
+        .then((r) => r.json() as Promise<{ memory: { rss: number } }>)
+        .then((v) => (maxRss = Math.max(maxRss, v.memory.rss)))
+        .catch(() => undefined);
+    }, 250);
+    const loadStarted = now();
+    const results = await Promise.all(
+      sessions.map(async (id) => {
+        const { events } = await readSse(
+          await load('/chat', { json: { sessionId: id, message: 'tick' } }),
+          { until: untilDone },
+        );
+        return events.filter((e) => (e.data as { type: string }).type === 'text').length;
+      }),
+    );
+    clearInterval(sample);
+    const loadSeconds = (now() - loadStarted) / 1000;
+    await loadWorker.stop();
+
+    const result = {
+      benchmark: 'chat-stream',
+      tickMs: 5,
+      rounds: ROUNDS,
+      firstEvent: {
+        directP50Ms: round(percentile(firstDirect, 50)),
+        webP50Ms: round(percentile(firstWeb, 50)),
+        ratioP50: round(percentile(firstWeb, 50) / percentile(firstDirect, 50)),
+        goalRatio: 1.3,
+      },
+      perEventDelay: {
+        directP50Ms: round(percentile(delayDirect, 50)),
+        directP99Ms: round(percentile(delayDirect, 99)),
+        webP50Ms: round(percentile(delayWeb, 50)),
+        webP99Ms: round(percentile(delayWeb, 99)),
+        goalP99Ms: 5,
+      },
+      concurrent: {
+        streams: CONCURRENT,
+        eventsPerStream: 100,
+        everyStreamComplete: results.every((n) => n === 100),
+        seconds: round(loadSeconds),
+        workerMaxRssMb: round(maxRss / 1024 / 1024),
+        goalRssMb: 512,
+      },
+      node: process.version,
+      at: new Date().toISOString(),
+    };
+    const out = path.resolve(import.meta.dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'chat-stream.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await web.stop();
+    await worker.stop();
+    temp.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { query, type Options, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+
+import type { ChatConfig } from './chat-config';
+import type { ChatEngine, EngineOutput, EngineRunInput } from './engine';
+
+/** After an interrupt, how long the engine gets to wind down before its process is killed. */
+const INTERRUPT_GRACE_MS = 1_000;
+
+/** The `result` subtype Claude Code ends with when the spend cap was reached. */
+const BUDGET_RESULT = 'error_max_budget_usd';
+
+function toolResultContent(content: unknown): unknown {
+  if (!Array.isArray(content)) return content;
+  // Text-only results read better as one string; anything else is passed on as blocks.
+  const blocks = content as { type?: string; text?: string }[];
+  return blocks.every((b) => b.type === 'text')
+    ? blocks.map((b) => b.text ?? '').join('')
+    : content;
+}
+
+/** Turns one SDK message into contract events. Text comes from the partial stream, live. */
+function* translate(message: SDKMessage): Generator<EngineOutput> {
+  switch (message.type) {
+    case 'system':
+      if (message.subtype === 'init')
+        yield { type: 'engine_session', engineSessionId: message.session_id };
+      return;
+    case 'stream_event': {
+      if (message.parent_tool_use_id !== null) return;
+      const event = message.event;
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+        yield { type: 'text', text: event.delta.text };
+      return;
+    }
+    case 'assistant':
+      if (message.parent_tool_use_id !== null) return;
+      for (const block of message.message.content) {
+        if (block.type === 'tool_use')
+          yield { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+      }
+      return;
+    case 'user': {
+      if (message.parent_tool_use_id !== null) return;
+      const content = message.message.content;
+      if (!Array.isArray(content)) return;
+      for (const block of content) {
+        if (block.type === 'tool_result')
+          yield {
+            type: 'tool_result',
+            toolUseId: block.tool_use_id,
+            content: toolResultContent(block.content),
+            isError: block.is_error === true,
+          };
+      }
+      return;
+    }
+    case 'result': {
+      // modelUsage covers every model call of the run (usage only the main loop's).
+      const models = Object.values(message.modelUsage);
+      yield {
+        type: 'usage',
+        inputTokens: models.reduce(
+          (n, m) => n + m.inputTokens + m.cacheReadInputTokens + m.cacheCreationInputTokens,
+          0,
+        ),
+        outputTokens: models.reduce((n, m) => n + m.outputTokens, 0),
+        costUsd: message.total_cost_usd,
+      };
+      if (message.subtype === BUDGET_RESULT) {
+        yield { type: 'error', code: 'budget_exceeded', message: 'Daily budget reached' };
+      } else if (message.subtype !== 'success') {
+        yield {
+          type: 'error',
+          code: 'engine_error',
+          message: message.errors.join('; ').slice(0, 2000) || message.subtype,
+        };
+      } else if (message.is_error) {
+        yield { type: 'error', code: 'engine_error', message: message.result.slice(0, 2000) };
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * The real Claude Code, through the Agent SDK: cwd = the worktree, the conversation resumed
+ * by the engine's own session id, permissions asked through `canUseTool`, an environment
+ * built from an allowlist, and no settings files read (a repository's `.claude/` must not
+ * grant itself permissions or hooks).
+ */
+export function createClaudeEngine(config: ChatConfig): ChatEngine {
+  return {
+    name: 'claude-code',
+    async *run(input: EngineRunInput): AsyncGenerator<EngineOutput> {
+      const abortController = new AbortController();
+      const options: Options = {
+        cwd: input.cwd,
+        env: config.engineEnv,
+        abortController,
+        includePartialMessages: true,
+        permissionMode: 'default',
+        settingSources: [],
+        maxBudgetUsd: input.maxBudgetUsd,
+        canUseTool: async (tool, toolInput, { signal }) => {
+          const decision = await input.canUseTool(tool, toolInput, signal);
+          return decision.allow
+            ? { behavior: 'allow', updatedInput: toolInput }
+            : { behavior: 'deny', message: decision.message ?? 'The user denied this tool call' };
+        },
+        ...(input.resume ? { resume: input.resume } : {}),
+        ...(config.model ? { model: config.model } : {}),
+        ...(config.claudeCodePath ? { pathToClaudeCodeExecutable: config.claudeCodePath } : {}),
+      };
+      const run = query({ prompt: input.prompt, options });
+      let killTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        // Ask politely first; the process goes for good if it has not ended by then.
+        run.interrupt().catch(() => abortController.abort());
+        killTimer = setTimeout(() => abortController.abort(), INTERRUPT_GRACE_MS);
+      };
+      if (input.signal.aborted) onAbort();
+      else input.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for await (const message of run) {
+          yield* translate(message);
+        }
+      } catch (error) {
+        if (!input.signal.aborted) throw error;
+      } finally {
+        input.signal.removeEventListener('abort', onAbort);
+        clearTimeout(killTimer);
+        run.close();
+      }
+    },
+  };
+}
