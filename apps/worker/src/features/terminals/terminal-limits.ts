@@ -1,19 +1,21 @@
 /** Every magic number of the terminal subsystem, named (after VS Code's terminal constants). */
 export const TerminalLimits = {
   /** Unacknowledged bytes on any socket above which the PTY stops being read. */
-  HighWatermarkBytes: 100_000,
+  HighWatermarkBytes: 512 * 1024,
   /** ...and below which (on every socket) it is read again. */
-  LowWatermarkBytes: 5_000,
+  LowWatermarkBytes: 128 * 1024,
   /** Bytes queued in a socket's send buffer (TCP backpressure) above which the PTY is paused... */
   HighSocketBufferedBytes: 1024 * 1024,
   /** ...and below which it may be read again. */
   LowSocketBufferedBytes: 128 * 1024,
   /** While paused by a socket's send buffer, how often to look whether it drained. */
   DrainCheckMs: 10,
+  /** Output of at most this many bytes per batch interval is sent at once, unbatched (typing). */
+  InteractiveBytes: 4 * 1024,
   /** Output is gathered this long before a frame goes out... */
   BatchIntervalMs: 5,
   /** ...or until this much is waiting, whichever comes first. */
-  BatchMaxBytes: 64 * 1024,
+  BatchMaxBytes: 128 * 1024,
   /** A socket that holds the PTY paused this long without acknowledging is closed (it can resume). */
   SlowClientTimeoutMs: 30_000,
   /** Before a PTY is killed, its last output gets this long to arrive and be sent. */

@@ -184,11 +184,10 @@ export class TerminalManager {
       sessionId: session.id,
       userId: session.user_id,
       cwd: session.worktree_path,
-      env: buildTerminalEnv({
-        sessionId: session.id,
-        terminalId: id,
-        worktree: session.worktree_path,
-      }),
+      env: buildTerminalEnv(
+        { sessionId: session.id, terminalId: id, worktree: session.worktree_path },
+        this.#options.home ? { ...process.env, HOME: this.#options.home } : process.env,
+      ),
       shell: this.#options.shell,
       cols: extra.cols ?? DEFAULT_SIZE.cols,
       rows: extra.rows ?? DEFAULT_SIZE.rows,

@@ -65,7 +65,8 @@ export class Terminal {
   #flushTimer: NodeJS.Timeout | undefined;
   #paused = false;
   #drainTimer: NodeJS.Timeout | undefined;
-  #lastFlushAt = 0;
+  #windowStart = 0;
+  #windowBytes = 0;
   /**
    * With no socket attached: the seq the last viewer had acknowledged. Output past it is held
    * (PTY paused) once it would no longer fit the buffer, so a returning viewer loses nothing.
@@ -253,11 +254,16 @@ export class Terminal {
     this.lastActivity = Date.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
+    const now = performance.now();
+    if (now - this.#windowStart >= TerminalLimits.BatchIntervalMs) {
+      this.#windowStart = now;
+      this.#windowBytes = 0;
+    }
+    this.#windowBytes += chunk.length;
+    // Interactive output (a keystroke's echo, a prompt) goes out at once; a burst is gathered.
     const idle =
-      this.#flushTimer === undefined &&
-      performance.now() - this.#lastFlushAt >= TerminalLimits.BatchIntervalMs;
+      this.#flushTimer === undefined && this.#windowBytes <= TerminalLimits.InteractiveBytes;
     if (idle || this.#pendingBytes >= TerminalLimits.BatchMaxBytes) {
-      // A keystroke echo after a quiet moment goes out at once; bursts are gathered.
       this.#flush();
     } else {
       this.#flushTimer ??= setTimeout(() => this.#flush(), TerminalLimits.BatchIntervalMs);
@@ -277,7 +283,6 @@ export class Terminal {
     this.#carry = all.subarray(length);
     if (length === 0) return;
     const out = all.subarray(0, length);
-    this.#lastFlushAt = performance.now();
     this.buffer.append(out);
     this.dirty = true;
     const seq = this.buffer.end;

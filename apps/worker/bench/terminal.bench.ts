@@ -1,0 +1,295 @@
+/**
+ * Terminal benchmarks, one run, side by side (the worker runs as its own process, built):
+ *  1. flood throughput through the worker vs raw node-pty reading the same command (goal ≥ 0.9×);
+ *  2. Ctrl-C under a `yes` flood until the prompt is back (goal p95 ≤ 100 ms);
+ *  3. keystroke echo p50/p99 through the worker vs a bare ws→pty pipe (goal p99 ≤ 1.5× floor);
+ *  4. worker memory per idle terminal at 200 terminals (goal ≤ 100 KB beyond the shells).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { createSourceRepo, makeTempDir, startProcess, workerFetcher } from '@grove/testkit';
+import * as pty from 'node-pty';
+import { WebSocket } from 'ws';
+
+const SECRET = 'bench-worker-secret-0123456789abcdef0123456';
+const ORIGIN = 'http://127.0.0.1:3000';
+const FLOOD = 'head -c 50000000 /dev/zero | base64';
+const PROMPT = 'READY> ';
+
+const temp = makeTempDir('grove-term-bench-');
+const home = path.join(temp.dir, 'home');
+mkdirSync(home);
+writeFileSync(path.join(home, '.bashrc'), `PS1='${PROMPT}'\n`);
+writeFileSync(path.join(home, '.bash_profile'), '. ~/.bashrc\n');
+const shellEnv = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: home,
+  TERM: 'xterm-256color',
+  LANG: 'C.UTF-8',
+};
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const round = (n: number, d = 2) => Number(n.toFixed(d));
+
+/** A lean contract client: counts bytes, keeps only a tail of the text, acks every frame. */
+class Client {
+  bytes = 0;
+  tail = '';
+  lastSeq = 0;
+  #waiters: (() => void)[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw: Buffer) => {
+      const frame = JSON.parse(raw.toString('utf8')) as {
+        type: string;
+        data?: string;
+        seq?: number;
+      };
+      if (frame.type === 'output') {
+        this.bytes += Buffer.byteLength(frame.data!);
+        this.tail = (this.tail + frame.data!).slice(-4096);
+        this.lastSeq = frame.seq!;
+        ws.send(JSON.stringify({ type: 'ack', seq: frame.seq }));
+      }
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+  }
+  static open(url: string): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: { origin: ORIGIN }, perMessageDeflate: false });
+      const client = new Client(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+    });
+  }
+  input(data: string): void {
+    this.ws.send(JSON.stringify({ type: 'input', data }));
+  }
+  async until(test: () => boolean, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!test()) {
+      if (Date.now() > deadline)
+        throw new Error(`timeout; tail: ${JSON.stringify(this.tail.slice(-200))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+function rawFloodRate(): Promise<number> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let bytes = 0;
+    const p = pty.spawn('/bin/bash', ['-c', FLOOD], {
+      name: 'xterm-256color',
+      cols: 80,
+      rows: 24,
+      cwd: temp.dir,
+      env: shellEnv,
+      encoding: null,
+    });
+    p.onData((data) => {
+      bytes += (data as unknown as Buffer).length;
+    });
+    p.onExit(() => resolve(bytes / ((performance.now() - started) / 1000) / 1e6));
+  });
+}
+
+async function main(): Promise<void> {
+  const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+  const worker = await startProcess(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../dist/main.js')],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        WORKER_SECRET: SECRET,
+        GROVE_DATA_DIR: path.join(temp.dir, 'data'),
+        WORKER_PORT: '0',
+        GROVE_TERMINAL_HOME: home,
+        GROVE_MAX_TERMINALS_PER_USER: '1000',
+        GROVE_LOG_LEVEL: 'info',
+      },
+      ready: /"port":(\d+).*"msg":"worker listening"/,
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${worker.match[1]}`;
+  const api = workerFetcher({ baseUrl, secret: SECRET, userId: 'bench' });
+  const created = (await (await api('/sessions', { json: { repo } })).json()) as {
+    session: { id: string };
+  };
+  const sessionId = created.session.id;
+  const openTerminal = async (): Promise<Client> => {
+    const ticket = (await (await api('/terminals/tickets', { json: { sessionId } })).json()) as {
+      wsPath: string;
+    };
+    const client = await Client.open(`${baseUrl.replace('http', 'ws')}${ticket.wsPath}`);
+    await client.until(() => client.tail.endsWith(PROMPT));
+    return client;
+  };
+  const rssOf = (pid: number) =>
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+  // 1. Flood throughput, interleaved.
+  const raw: number[] = [];
+  const viaWorker: number[] = [];
+  const flood = await openTerminal();
+  for (let i = 0; i < 3; i++) {
+    raw.push(await rawFloodRate());
+    const before = flood.bytes;
+    flood.tail = '';
+    const started = performance.now();
+    flood.input(`${FLOOD}; echo DONE-$((20+${i}))\r`);
+    await flood.until(() => flood.tail.includes(`DONE-${20 + i}\r\n`));
+    viaWorker.push((flood.bytes - before) / ((performance.now() - started) / 1000) / 1e6);
+  }
+
+  // 2. Ctrl-C under a yes flood until the prompt is back.
+  const ctrlC: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    flood.input('yes grove\r');
+    const start = flood.bytes;
+    await flood.until(() => flood.bytes - start > 256 * 1024);
+    flood.tail = '';
+    const t0 = performance.now();
+    flood.input('\x03');
+    await flood.until(() => flood.tail.endsWith(PROMPT), 10_000);
+    ctrlC.push(performance.now() - t0);
+  }
+  flood.ws.close();
+
+  // 3. Keystroke echo through the worker vs the bare floor.
+  const echo = async (
+    send: (c: string) => void,
+    sawEcho: () => boolean,
+    reset: () => void,
+  ): Promise<number[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      reset();
+      const t0 = performance.now();
+      send(i % 40 === 39 ? '\x15' : 'x');
+      await new Promise<void>((resolve) => {
+        const check = () => (sawEcho() ? resolve() : setImmediate(check));
+        check();
+      });
+      times.push(performance.now() - t0);
+    }
+    return times;
+  };
+  const typing = await openTerminal();
+  let seen = false;
+  typing.ws.on('message', () => {
+    seen = true;
+  });
+  const workerEcho = await echo(
+    (c) => typing.input(c),
+    () => seen,
+    () => (seen = false),
+  );
+  typing.ws.close();
+
+  const bare = await startProcess(
+    process.execPath,
+    ['--import', 'tsx', path.resolve(import.meta.dirname, 'bare-echo-server.ts')],
+    {
+      env: { ...shellEnv, BENCH_CWD: temp.dir },
+      ready: /bare echo listening on (\d+)/,
+    },
+  );
+  const bareWs = new WebSocket(`ws://127.0.0.1:${bare.match[1]}`, { perMessageDeflate: false });
+  let bareText = '';
+  let bareSeen = false;
+  bareWs.on('message', (data) => {
+    bareText += String(data);
+    bareSeen = true;
+  });
+  await new Promise((resolve) => bareWs.once('open', resolve));
+  while (!bareText.endsWith(PROMPT)) await sleep(20);
+  const floorEcho = await echo(
+    (c) => bareWs.send(c),
+    () => bareSeen,
+    () => (bareSeen = false),
+  );
+  bareWs.close();
+  await bare.stop();
+
+  // 4. Memory per idle terminal at 200 terminals.
+  await sleep(500);
+  const rssBefore = rssOf(worker.pid);
+  const idle: Client[] = [];
+  for (let i = 0; i < 200; i++) {
+    const ticket = (await (await api('/terminals/tickets', { json: { sessionId } })).json()) as {
+      terminalId: string;
+    };
+    void ticket;
+  }
+  // Every shell has printed its prompt (output is read and buffered) before measuring.
+  for (;;) {
+    const list = (await (await api(`/sessions/${sessionId}/terminals`)).json()) as {
+      terminals: { seq: number; status: string }[];
+    };
+    if (list.terminals.filter((t) => t.status === 'running' && t.seq > 0).length >= 202) break;
+    await sleep(200);
+  }
+  await sleep(1000);
+  const rssIdle = rssOf(worker.pid);
+  void idle;
+  await worker.stop();
+
+  const result = {
+    benchmark: 'terminal',
+    flood: {
+      command: FLOOD,
+      rawNodePtyMBps: round(percentile(raw, 50)),
+      throughWorkerMBps: round(percentile(viaWorker, 50)),
+      ratio: round(percentile(viaWorker, 50) / percentile(raw, 50), 3),
+      goalRatio: 0.9,
+      runs: { raw: raw.map((n) => round(n)), worker: viaWorker.map((n) => round(n)) },
+    },
+    ctrlC: {
+      p50Ms: round(percentile(ctrlC, 50)),
+      p95Ms: round(percentile(ctrlC, 95)),
+      goalP95Ms: 100,
+      runs: ctrlC.length,
+    },
+    keystrokeEcho: {
+      workerP50Ms: round(percentile(workerEcho, 50), 3),
+      workerP99Ms: round(percentile(workerEcho, 99), 3),
+      floorP50Ms: round(percentile(floorEcho, 50), 3),
+      floorP99Ms: round(percentile(floorEcho, 99), 3),
+      p99Ratio: round(percentile(workerEcho, 99) / percentile(floorEcho, 99), 3),
+      goalP99Ratio: 1.5,
+    },
+    idleMemory: {
+      terminals: 200,
+      rssBeforeMB: round(rssBefore / 1e6),
+      rssAfterMB: round(rssIdle / 1e6),
+      perTerminalKB: round((rssIdle - rssBefore) / 200 / 1024, 1),
+      goalPerTerminalKB: 100,
+    },
+    node: process.version,
+    at: new Date().toISOString(),
+  };
+  const out = path.resolve(import.meta.dirname, 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'terminal.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  temp.cleanup();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
