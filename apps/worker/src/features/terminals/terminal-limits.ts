@@ -1,9 +1,9 @@
 /** Every magic number of the terminal subsystem, named (after VS Code's terminal constants). */
 export const TerminalLimits = {
   /** Unacknowledged bytes on any socket above which the PTY stops being read. */
-  HighWatermarkBytes: 512 * 1024,
+  HighWatermarkBytes: 100_000,
   /** ...and below which (on every socket) it is read again. */
-  LowWatermarkBytes: 128 * 1024,
+  LowWatermarkBytes: 5_000,
   /** Bytes queued in a socket's send buffer (TCP backpressure) above which the PTY is paused... */
   HighSocketBufferedBytes: 1024 * 1024,
   /** ...and below which it may be read again. */
@@ -15,7 +15,7 @@ export const TerminalLimits = {
   /** Output is gathered this long before a frame goes out... */
   BatchIntervalMs: 5,
   /** ...or until this much is waiting, whichever comes first. */
-  BatchMaxBytes: 128 * 1024,
+  BatchMaxBytes: 64 * 1024,
   /** A socket that holds the PTY paused this long without acknowledging is closed (it can resume). */
   SlowClientTimeoutMs: 30_000,
   /** Before a PTY is killed, its last output gets this long to arrive and be sent. */
