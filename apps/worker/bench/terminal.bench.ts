@@ -106,7 +106,6 @@ function rawFloodRate(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const repo = createSourceRepo(path.join(temp.dir, 'origin'));
   const worker = await startProcess(
     process.execPath,
     [path.resolve(import.meta.dirname, '../dist/main.js')],
@@ -125,6 +124,19 @@ async function main(): Promise<void> {
     },
   );
   const baseUrl = `http://127.0.0.1:${worker.match[1]}`;
+  try {
+    await runAll(worker, baseUrl);
+  } finally {
+    await worker.stop();
+    temp.cleanup();
+  }
+}
+
+async function runAll(
+  worker: Awaited<ReturnType<typeof startProcess>>,
+  baseUrl: string,
+): Promise<void> {
+  const repo = createSourceRepo(path.join(temp.dir, 'origin'));
   const api = workerFetcher({ baseUrl, secret: SECRET, userId: 'bench' });
   const created = (await (await api('/sessions', { json: { repo } })).json()) as {
     session: { id: string };
@@ -245,8 +257,6 @@ async function main(): Promise<void> {
   }
   await sleep(1000);
   const rssIdle = rssOf(worker.pid);
-  void idle;
-  await worker.stop();
 
   const result = {
     benchmark: 'terminal',
@@ -286,7 +296,6 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'terminal.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
-  temp.cleanup();
 }
 
 main().catch((error: unknown) => {

@@ -35,10 +35,11 @@ export async function startProcess(
   const output: string[] = [];
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${command} not ready in time:\n${output.join('\n')}`)),
-      options.timeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      // Never leave a half-started process behind.
+      child.kill('SIGKILL');
+      reject(new Error(`${command} not ready in time:\n${output.join('\n')}`));
+    }, options.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       output.push(line);
       const found = options.ready.exec(line);
