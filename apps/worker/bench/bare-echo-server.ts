@@ -22,7 +22,7 @@ wss.on('connection', (ws) => {
     },
   });
   shell.onData((data) => ws.send(data));
-  ws.on('message', (data) => shell.write(String(data)));
+  ws.on('message', (data) => shell.write((data as Buffer).toString('utf8')));
   ws.on('close', () => shell.kill());
 });
 wss.on('listening', () => {

@@ -5,7 +5,6 @@
  *
  *   pnpm --filter @grove/worker bench        (needs `pnpm --filter @grove/web build`)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -18,6 +17,8 @@ import {
   workerFetcher,
 } from '@grove/testkit';
 
+import { percentile, reportResult, round } from './bench-utils';
+
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
 const SECRET = 'bench-worker-secret-0123456789abcdef0123';
@@ -27,12 +28,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONCURRENT = Number(process.env.BENCH_STREAMS ?? 500);
 
 const now = () => performance.timeOrigin + performance.now();
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const round = (n: number) => +n.toFixed(2);
 
 /** Sends one message and times it: first engine event, and each event's emit → arrival delay. */
 async function measure(send: () => Promise<Response>) {
@@ -183,13 +178,8 @@ async function main(): Promise<void> {
         workerMaxRssMb: round(maxRss / 1024 / 1024),
         goalRssMb: 512,
       },
-      node: process.version,
-      at: new Date().toISOString(),
     };
-    const out = path.resolve(import.meta.dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'chat-stream.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify(result, null, 2));
+    reportResult('chat-stream', result);
   } finally {
     await web.stop();
     await worker.stop();

@@ -5,7 +5,7 @@
  *   pnpm --filter @grove/worker bench        (or `pnpm bench` at the root)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -13,13 +13,10 @@ import { createSourceRepo, git, makeTempDir } from '@grove/testkit';
 
 import { startTestWorker } from '../src/testing/harness';
 
+import { percentile, reportResult, round } from './bench-utils';
+
 const FILES = 5_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
   const temp = makeTempDir('grove-bench-');
@@ -100,22 +97,17 @@ async function main(): Promise<void> {
     files: FILES,
     rounds: ROUNDS,
     rawWorktreeAdd: {
-      p50Ms: +percentile(raw, 50).toFixed(1),
-      p95Ms: +percentile(raw, 95).toFixed(1),
+      p50Ms: round(percentile(raw, 50), 1),
+      p95Ms: round(percentile(raw, 95), 1),
     },
     workerApiCreate: {
-      p50Ms: +percentile(viaApi, 50).toFixed(1),
-      p95Ms: +percentile(viaApi, 95).toFixed(1),
+      p50Ms: round(percentile(viaApi, 50), 1),
+      p95Ms: round(percentile(viaApi, 95), 1),
     },
-    ratioP50: +(percentile(viaApi, 50) / percentile(raw, 50)).toFixed(3),
+    ratioP50: round(percentile(viaApi, 50) / percentile(raw, 50), 3),
     goalRatioP50: 1.1,
-    node: process.version,
-    at: new Date().toISOString(),
   };
-  const out = path.resolve(import.meta.dirname, 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'session-create.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  reportResult('session-create', result);
 }
 
 main().catch((error: unknown) => {

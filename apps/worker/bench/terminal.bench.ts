@@ -14,6 +14,8 @@ import { createSourceRepo, makeTempDir, startProcess, workerFetcher } from '@gro
 import * as pty from 'node-pty';
 import { WebSocket } from 'ws';
 
+import { percentile, reportResult, round } from './bench-utils';
+
 const SECRET = 'bench-worker-secret-0123456789abcdef0123456';
 const ORIGIN = 'http://127.0.0.1:3000';
 const FLOOD = 'head -c 50000000 /dev/zero | base64';
@@ -30,12 +32,6 @@ const shellEnv = {
   TERM: 'xterm-256color',
   LANG: 'C.UTF-8',
 };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const round = (n: number, d = 2) => Number(n.toFixed(d));
 
 /** A lean contract client: counts bytes, keeps only a tail of the text, acks every frame. */
 class Client {
@@ -224,7 +220,7 @@ async function runAll(
   let bareText = '';
   let bareSeen = false;
   bareWs.on('message', (data) => {
-    bareText += String(data);
+    bareText += (data as Buffer).toString('utf8');
     bareSeen = true;
   });
   await new Promise((resolve) => bareWs.once('open', resolve));
@@ -240,12 +236,9 @@ async function runAll(
   // 4. Memory per idle terminal at 200 terminals.
   await sleep(500);
   const rssBefore = rssOf(worker.pid);
-  const idle: Client[] = [];
   for (let i = 0; i < 200; i++) {
-    const ticket = (await (await api('/terminals/tickets', { json: { sessionId } })).json()) as {
-      terminalId: string;
-    };
-    void ticket;
+    const response = await api('/terminals/tickets', { json: { sessionId } });
+    if (response.status !== 201) throw new Error(`ticket ${i} refused: ${response.status}`);
   }
   // Every shell has printed its prompt (output is read and buffered) before measuring.
   for (;;) {
@@ -289,13 +282,8 @@ async function runAll(
       perTerminalKB: round((rssIdle - rssBefore) / 200 / 1024, 1),
       goalPerTerminalKB: 100,
     },
-    node: process.version,
-    at: new Date().toISOString(),
   };
-  const out = path.resolve(import.meta.dirname, 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'terminal.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  reportResult('terminal', result);
 }
 
 main().catch((error: unknown) => {
