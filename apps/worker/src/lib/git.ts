@@ -1,4 +1,5 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { pickEnv } from './env-allowlist';
 
 /** Variables a git child may inherit from the worker; everything else is dropped. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ'] as const;
@@ -24,11 +25,7 @@ export function buildGitEnv(
   options: GitEnvOptions,
   from: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of INHERITED_ENV) {
-    const value = from[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = pickEnv(INHERITED_ENV, from);
   Object.assign(env, {
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { z } from 'zod';
+import { pickEnv } from '../../lib/env-allowlist';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])
@@ -44,11 +45,7 @@ export function loadChatConfig(env: NodeJS.ProcessEnv, dataDir: string): ChatCon
     throw new Error(`Invalid worker environment:\n${lines.join('\n')}`);
   }
   const v = parsed.data;
-  const engineEnv: Record<string, string> = {};
-  for (const name of ENGINE_INHERITED_ENV) {
-    const value = env[name];
-    if (value !== undefined) engineEnv[name] = value;
-  }
+  const engineEnv = pickEnv(ENGINE_INHERITED_ENV, env);
   Object.assign(engineEnv, {
     // Engine state (transcripts used to resume) lives under the data dir like everything else.
     CLAUDE_CONFIG_DIR: path.join(dataDir, 'engine', 'claude'),

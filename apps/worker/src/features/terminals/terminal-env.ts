@@ -1,3 +1,5 @@
+import { pickEnv } from '../../lib/env-allowlist';
+
 /** Variables a terminal's shell inherits from the worker; secrets are never on this list. */
 const INHERITED = [
   'PATH',
@@ -21,11 +23,7 @@ export function buildTerminalEnv(
   ids: { sessionId: string; terminalId: string; worktree: string },
   from: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of INHERITED) {
-    const value = from[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = pickEnv(INHERITED, from);
   env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
   env.LANG ??= 'C.UTF-8';
   env.TERM = 'xterm-256color';
