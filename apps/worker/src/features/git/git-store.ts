@@ -1,8 +1,8 @@
 import { LIVE_SESSION_STATUSES, type PullRequest } from '@grove/contract';
 
 import type { Db } from '../../db/database';
-import { appendAudit, appendOutbox } from '../../db/outbox';
-import { outboxPayload, type SessionRow } from '../sessions/session-store';
+import { appendAudit } from '../../db/outbox';
+import { recordSessionChange, type SessionRow } from '../sessions/session-store';
 
 export interface AuditWho {
   userId: string | null;
@@ -56,25 +56,12 @@ export class GitStore {
         new Date().toISOString(),
         id,
       );
-    const updated = this.#db
-      .prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?')
-      .get(id)!;
-    appendOutbox(this.#db, {
-      entity: 'session',
-      entityId: id,
-      op: 'upsert',
-      version: updated.version,
-      payload: outboxPayload(updated),
-    });
-    appendAudit(this.#db, {
-      userId: who.userId,
+    return recordSessionChange(this.#db, id, {
       action,
-      targetType: 'session',
-      targetId: id,
+      userId: who.userId,
       requestId: who.requestId,
       detail,
     });
-    return updated;
   }
 
   recordPullRequest(id: string, pr: PullRequest, who: AuditWho): void {

@@ -215,23 +215,12 @@ export class SessionStore {
           now,
           id,
         );
-      const updated = this.get(id)!;
-      appendOutbox(this.#db, {
-        entity: 'session',
-        entityId: id,
-        op: 'upsert',
-        version: updated.version,
-        payload: outboxPayload(updated),
-      });
-      appendAudit(this.#db, {
-        userId: audit?.userId ?? null,
+      return recordSessionChange(this.#db, id, {
         action: `session.${to}`,
-        targetType: 'session',
-        targetId: id,
+        userId: audit?.userId ?? null,
         requestId: audit?.requestId,
         detail: { from: row.status, ...(changes.error ? { error: changes.error } : {}) },
       });
-      return updated;
     })();
   }
 
@@ -288,4 +277,30 @@ export class SessionStore {
       .prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
       .run(new Date(Date.now() - maxAgeMs).toISOString());
   }
+}
+
+/**
+ * After an UPDATE of session `id` inside a transaction: reads the row back and records the
+ * change — an outbox entry with the new version and an audit line — in the same transaction.
+ */
+export function recordSessionChange(
+  db: Db,
+  id: string,
+  audit: {
+    action: string;
+    userId: string | null;
+    requestId?: string | undefined;
+    detail?: unknown;
+  },
+): SessionRow {
+  const updated = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?').get(id)!;
+  appendOutbox(db, {
+    entity: 'session',
+    entityId: id,
+    op: 'upsert',
+    version: updated.version,
+    payload: outboxPayload(updated),
+  });
+  appendAudit(db, { ...audit, targetType: 'session', targetId: id });
+  return updated;
 }
