@@ -233,6 +233,37 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
   });
 });
 
+describe('terminal grace period', () => {
+  it('kills a terminal idle past its grace period even while the socket sends pings', async () => {
+    const temp = makeTempDir('grove-grace-');
+    const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+    const tw = await startTestWorker(
+      { GROVE_TERMINAL_GRACE_SECONDS: '1' },
+      path.join(temp.dir, 'data'),
+    );
+    try {
+      const session = await createSession(tw, 'alice', repo);
+      const { client, terminalId } = await openTerminal(tw, 'alice', session.id);
+      client.input('echo idle-$((3*3))\r');
+      await client.waitFor(/idle-9\r\n/);
+      const pid = tw.worker.terminals.get(terminalId)!.pid;
+      const pinger = setInterval(() => client.send({ type: 'ping' }), 200);
+      const closed = await client.closed;
+      clearInterval(pinger);
+      expect(closed.code).toBe(4004);
+      expect(client.frames.filter((f) => f.type === 'pong').length).toBeGreaterThan(2);
+      expect(() => process.kill(pid, 0)).toThrow();
+      // The scrollback is still there for a new shell on the same terminal.
+      const again = await openTerminal(tw, 'alice', session.id, { terminalId });
+      await again.client.waitFor(/idle-9/);
+      await again.client.close();
+    } finally {
+      await tw.close();
+      temp.cleanup();
+    }
+  });
+});
+
 describe('terminal scrollback across a worker restart', () => {
   it('shows the previous scrollback, marked, and gives a fresh shell', async () => {
     const temp = makeTempDir('grove-restart-');
