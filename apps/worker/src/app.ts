@@ -122,6 +122,8 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
         metrics.sessions.reset();
         for (const [status, n] of Object.entries(store.countByStatus()))
           metrics.sessions.set({ status }, n);
+        metrics.terminals.set({ kind: 'pty' }, terminals.liveCount);
+        metrics.terminals.set({ kind: 'socket' }, terminals.socketCount);
       },
     ),
   );

@@ -25,6 +25,12 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    terminals: new Gauge({
+      name: 'grove_worker_terminals',
+      help: 'Live terminals (PTYs) and the sockets attached to them.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -34,6 +34,7 @@ describe('worker system routes', () => {
       /grove_worker_http_request_duration_seconds_count\{method="GET",route="\/sessions",status="200"\} 1/,
     );
     expect(text).toContain('grove_worker_process_resident_memory_bytes');
+    expect(text).toContain('grove_worker_terminals{kind="pty"} 0');
   });
 
   it('answers unknown signed routes with 404 in the error shape', async () => {

@@ -81,6 +81,10 @@ export class TerminalManager {
     return [...this.#terminals.values()].filter((t) => t.running).length;
   }
 
+  get socketCount(): number {
+    return this.#wss.clients.size;
+  }
+
   liveCountFor(userId: string): number {
     let n = 0;
     for (const terminal of this.#terminals.values())
