@@ -164,6 +164,21 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page.locator('li.msg.assistant').last()).toContainText('is written');
   });
 
+  await test.step('a reload during a run shows the run still going, then all of it once', async () => {
+    const words = Array.from({ length: 12 }, (_, i) => `w${i}`).join(' ');
+    standIn.script({ blocks: [{ type: 'text', text: words, chunks: 12 }], delayMs: 250 });
+    await page.getByRole('tab', { name: 'Chat' }).first().click();
+    await page.getByLabel('Message to the agent').fill('Say twelve words slowly');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.locator('li.msg.assistant').last()).toContainText('w1', { timeout: 60_000 });
+    await page.reload();
+    const answer = page.locator('li.msg.assistant').last();
+    await expect(answer).toHaveAttribute('data-run-status', 'running');
+    await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+    await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 60_000 });
+    await expect(answer.locator('.markdown')).toHaveText(words);
+  });
+
   await test.step('commit from the changes panel', async () => {
     await page.getByRole('tab', { name: 'Changes' }).first().click();
     await page.getByLabel('Commit message').fill('Agent notes from the e2e test');

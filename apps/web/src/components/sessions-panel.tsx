@@ -183,7 +183,12 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
                       <Link href={`/sessions/${session.id}`}>{session.name ?? session.repo}</Link>
                     )}
                     <div className="muted small break">
-                      <code>{session.repo}</code> from <code>{session.baseBranch || '…'}</code>
+                      {session.name && (
+                        <>
+                          <code>{session.repo}</code>{' '}
+                        </>
+                      )}
+                      from <code>{session.baseBranch || '…'}</code>
                     </div>
                     {session.error && <div className="error small">{session.error}</div>}
                   </td>

@@ -110,7 +110,7 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
         </button>
       </div>
       {notice && (
-        <p className="muted small" role="status">
+        <p className="muted small pad editor-notice" role="status">
           {notice}
         </p>
       )}
