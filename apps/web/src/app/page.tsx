@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 
 import { SessionsPanel } from '@/components/sessions-panel';
+import { SiteHeader } from '@/components/site-header';
 import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
 
@@ -11,15 +12,7 @@ export default async function HomePage() {
   if (!user) redirect('/sign-in');
   return (
     <main>
-      <header className="top">
-        <h1>Grove</h1>
-        <form action="/auth/signout" method="post">
-          <span className="muted">{user.name ?? user.login}</span>{' '}
-          <button type="submit" className="secondary">
-            Sign out
-          </button>
-        </form>
-      </header>
+      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="sessions" />
       <SessionsPanel localMode={env().mode === 'local'} />
     </main>
   );

@@ -1,89 +1,120 @@
 'use client';
 
+import Link from 'next/link';
 import type { Session } from '@grove/contract';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
+import { errorMessage, formatAge } from '@/lib/client/format';
 
-function age(iso: string): string {
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
-}
+import { RepoPicker } from './repo-picker';
+
+/** While a session is being created or changes state, the list is polled this often. */
+const BUSY_POLL_MS = 1_000;
+const IDLE_POLL_MS = 15_000;
+const SETTLING = new Set(['creating', 'updating', 'deleting']);
 
 export function SessionsPanel({ localMode }: { localMode: boolean }) {
   const [sessions, setSessions] = useState<Session[] | undefined>();
   const [repo, setRepo] = useState('');
   const [baseBranch, setBaseBranch] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<{ repo: string; since: number }[]>([]);
   const [error, setError] = useState<string | undefined>();
+  const [, setTick] = useState(0);
+  const repoInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     try {
-      const data = await apiFetch<{ sessions: Session[] }>('/api/workspace/sessions');
+      const data = await apiFetch<{ sessions: Session[] }>('/api/workspace/sessions', {
+        cache: 'no-store',
+      });
       setSessions(data.sessions);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) window.location.href = '/sign-in';
-      setError(e instanceof Error ? e.message : String(e));
+      else setError(errorMessage(e));
     }
   }, []);
 
+  const busy = pending.length > 0 || (sessions ?? []).some((s) => SETTLING.has(s.status));
   useEffect(() => {
     void refresh();
-  }, [refresh]);
+    const timer = setInterval(
+      () => {
+        void refresh();
+        setTick((t) => t + 1);
+      },
+      busy ? BUSY_POLL_MS : IDLE_POLL_MS,
+    );
+    return () => clearInterval(timer);
+  }, [refresh, busy]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
+    const chosen = repo.trim();
+    const entry = { repo: chosen, since: Date.now() };
+    setPending((list) => [...list, entry]);
     setError(undefined);
+    setRepo('');
+    setBaseBranch('');
     try {
-      await apiFetch('/api/workspace/session/create', {
+      // Create answers once the worktree exists; meanwhile the poll shows the `creating` row.
+      const { session } = await apiFetch<{ session: Session }>('/api/workspace/session/create', {
         method: 'POST',
         headers: { 'Idempotency-Key': crypto.randomUUID() },
-        json: {
-          repo: repo.trim(),
-          ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}),
-        },
+        json: { repo: chosen, ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}) },
       });
-      setRepo('');
-      setBaseBranch('');
-      await refresh();
+      setSessions((list) => [session, ...(list ?? []).filter((s) => s.id !== session.id)]);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
+      setRepo(chosen);
     } finally {
-      setBusy(false);
+      setPending((list) => list.filter((p) => p !== entry));
+      await refresh();
     }
   }
 
-  async function remove(id: string) {
+  async function remove(session: Session) {
+    if (!window.confirm(`Delete the session on ${session.repo}? Uncommitted work is snapshotted.`))
+      return;
     setError(undefined);
     try {
-      await apiFetch(`/api/workspace/session/${id}`, { method: 'DELETE' });
-      await refresh();
+      await apiFetch(`/api/workspace/session/${session.id}`, { method: 'DELETE' });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
+    await refresh();
   }
 
+  const creatingShown = new Set(
+    (sessions ?? []).filter((s) => s.status === 'creating').map((s) => s.repo),
+  );
   return (
     <>
       <section className="panel" aria-labelledby="new-session">
         <h2 id="new-session">New session</h2>
+        <RepoPicker
+          onPick={(picked) => {
+            setRepo(picked.fullName);
+            setBaseBranch(picked.defaultBranch);
+            repoInput.current?.focus();
+          }}
+        />
         <form onSubmit={(event) => void create(event)}>
           <div className="row">
             <div className="grow">
-              <label htmlFor="repo">Repository</label>
+              <label htmlFor="repo">{localMode ? 'Repository, path or URL' : 'Repository'}</label>
               <input
                 id="repo"
+                ref={repoInput}
                 value={repo}
                 onChange={(event) => setRepo(event.target.value)}
                 placeholder={
                   localMode
-                    ? 'owner/name, https:// URL or /absolute/path'
+                    ? 'owner/name, https:// URL, /absolute/path or file:// URL'
                     : 'owner/name or https:// URL'
                 }
+                autoComplete="off"
+                spellCheck={false}
                 required
               />
             </div>
@@ -94,11 +125,10 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
                 value={baseBranch}
                 onChange={(event) => setBaseBranch(event.target.value)}
                 placeholder="default"
+                spellCheck={false}
               />
             </div>
-            <button type="submit" disabled={busy}>
-              {busy ? 'Creating…' : 'Create session'}
-            </button>
+            <button type="submit">Create session</button>
           </div>
         </form>
         {error && (
@@ -111,7 +141,7 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
         <h2 id="sessions">Sessions</h2>
         {sessions === undefined ? (
           <p className="muted">Loading…</p>
-        ) : sessions.length === 0 ? (
+        ) : sessions.length === 0 && pending.length === 0 ? (
           <p className="muted">No sessions yet.</p>
         ) : (
           <table>
@@ -121,36 +151,70 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
                 <th className="hide-narrow">Branch</th>
                 <th>Status</th>
                 <th className="hide-narrow">Age</th>
-                <th />
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
+              {pending
+                .filter((p) => !creatingShown.has(p.repo))
+                .map((p) => (
+                  <tr key={`pending-${p.since}`} aria-busy="true">
+                    <td>
+                      <code className="break">{p.repo}</code>
+                    </td>
+                    <td className="hide-narrow muted">—</td>
+                    <td>
+                      <span className="status creating">
+                        <span className="spinner" aria-hidden="true" /> starting
+                      </span>
+                    </td>
+                    <td className="hide-narrow">{formatAge(new Date(p.since).toISOString())}</td>
+                    <td />
+                  </tr>
+                ))}
               {sessions.map((session) => (
                 <tr key={session.id} data-session-id={session.id}>
                   <td>
-                    <a href={`/sessions/${session.id}`}>{session.name ?? session.repo}</a>
-                    <div className="muted">
-                      <code>{session.repo}</code> from <code>{session.baseBranch}</code>
+                    {session.status === 'failed' || session.status === 'creating' ? (
+                      <span>{session.name ?? session.repo}</span>
+                    ) : (
+                      <Link href={`/sessions/${session.id}`}>{session.name ?? session.repo}</Link>
+                    )}
+                    <div className="muted small break">
+                      {session.name && (
+                        <>
+                          <code>{session.repo}</code>{' '}
+                        </>
+                      )}
+                      from <code>{session.baseBranch || '…'}</code>
                     </div>
+                    {session.error && <div className="error small">{session.error}</div>}
                   </td>
                   <td className="hide-narrow">
                     <code>{session.branchName}</code>
                   </td>
                   <td>
-                    <span className={`status ${session.status}`} title={session.error ?? undefined}>
+                    <span className={`status ${session.status}`}>
+                      {SETTLING.has(session.status) && (
+                        <span className="spinner" aria-hidden="true" />
+                      )}{' '}
                       {session.status}
                     </span>
                   </td>
-                  <td className="hide-narrow">{age(session.createdAt)}</td>
+                  <td className="hide-narrow">{formatAge(session.createdAt)}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => void remove(session.id)}
-                      aria-label={`Delete session ${session.id}`}
-                    >
-                      Delete
-                    </button>
+                    {session.status !== 'creating' && session.status !== 'deleting' && (
+                      <button
+                        type="button"
+                        className="danger small-button"
+                        onClick={() => void remove(session)}
+                        aria-label={`Delete session ${session.id}`}
+                      >
+                        Delete
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}

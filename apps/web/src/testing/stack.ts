@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 import { makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
@@ -19,9 +20,30 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
+export interface StackOptions {
+  /**
+   * The web's port (default: ephemeral). A browser test picks one up front with `freePort()`
+   * because the worker must know the web's origin (GROVE_ALLOWED_ORIGINS) before either starts.
+   */
+  webPort?: number;
+}
+
+/** A port the OS just handed out as free: listen on 0, read it, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The built web app (`next start`) and the built worker, real processes on ephemeral ports. */
 export async function startStack(
   extraEnv: Record<string, string | undefined> = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
   const temp = makeTempDir('grove-web-');
   const dataDir = path.join(temp.dir, 'data');
@@ -41,7 +63,7 @@ export async function startStack(
   const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
   const web = await startProcess(
     process.execPath,
-    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(options.webPort ?? 0)],
     {
       cwd: path.join(ROOT, 'apps/web'),
       env: { ...base, NODE_ENV: 'production', WORKER_URL: workerUrl },

@@ -10,6 +10,41 @@ export class ApiError extends Error {
   }
 }
 
+interface ErrorBody {
+  error?: {
+    code?: string;
+    message?: string;
+    retryAfter?: number;
+    details?: { path: string; message: string }[];
+  };
+}
+
+/** Turns a contract error body into an ApiError whose message a person can act on. */
+export function apiErrorFrom(status: number, data: unknown, retryHeader?: string | null): ApiError {
+  const error = (data as ErrorBody | undefined)?.error ?? {};
+  let message = error.message ?? `Request failed (${status})`;
+  if (error.details?.length)
+    message += `: ${error.details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
+  const header = retryHeader ? Number(retryHeader) : undefined;
+  const retryAfter =
+    error.retryAfter ?? (header !== undefined && Number.isFinite(header) ? header : undefined);
+  if (retryAfter !== undefined) message += ` — try again in ${formatWait(retryAfter)}`;
+  if (status === 502 || status === 503) message += ' (the worker may be down; see /workers)';
+  return new ApiError(status, error.code ?? 'unknown', message, retryAfter);
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))}s`;
+  if (seconds < 5400) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
+
+/** Reads a failed response's contract error body. */
+export async function readApiError(response: Response): Promise<ApiError> {
+  const data = (await response.json().catch(() => ({}))) as unknown;
+  return apiErrorFrom(response.status, data, response.headers.get('retry-after'));
+}
+
 export async function apiFetch<T>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
@@ -27,21 +62,6 @@ export async function apiFetch<T>(
     credentials: 'same-origin',
   });
   if (response.status === 204) return undefined as T;
-  const data = (await response.json().catch(() => ({}))) as {
-    error?: {
-      code?: string;
-      message?: string;
-      retryAfter?: number;
-      details?: { path: string; message: string }[];
-    };
-  };
-  if (!response.ok) {
-    const error = data.error ?? {};
-    let message = error.message ?? `Request failed (${response.status})`;
-    if (error.details?.length)
-      message += `: ${error.details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
-    if (error.retryAfter !== undefined) message += ` — try again in ${error.retryAfter}s`;
-    throw new ApiError(response.status, error.code ?? 'unknown', message, error.retryAfter);
-  }
-  return data as T;
+  if (!response.ok) throw await readApiError(response);
+  return (await response.json()) as T;
 }

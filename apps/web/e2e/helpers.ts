@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { expect, type Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = path.join(import.meta.dirname, 'screenshots');
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * Collects what would be a visible failure for a user: uncaught exceptions and console
+ * errors. The one expected console error is the browser's own log line for the repo list
+ * route answering 404/401 while GitHub is not connected (the page falls back to the path field).
+ */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    if (url.includes('/api/user/repos') && message.text().startsWith('Failed to load resource'))
+      return;
+    errors.push(`console.error: ${message.text()} (${url})`);
+  });
+  return errors;
+}
+
+/** The terminal's buffer as text, read from xterm itself (works with the WebGL and DOM renderers). */
+export async function terminalText(page: Page): Promise<string> {
+  return page
+    .locator('.terminal-view:not([hidden]) [data-testid="terminal"]')
+    .evaluate((el) => (el as HTMLElement & { readBuffer?: () => string }).readBuffer?.() ?? '');
+}
+
+export async function expectTerminalToContain(page: Page, text: string): Promise<void> {
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain(text);
+}

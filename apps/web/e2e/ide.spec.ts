@@ -1,0 +1,234 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  createSourceRepo,
+  makeTempDir,
+  startAnthropicStandIn,
+  type AnthropicStandIn,
+} from '@grove/testkit';
+import { expect, test } from '@playwright/test';
+
+import {
+  freePort,
+  startStack,
+  TEST_ACCESS_TOKEN,
+  WORKER_ENTRY,
+  type Stack,
+} from '../src/testing/stack';
+
+import {
+  DESKTOP,
+  expectTerminalToContain,
+  PHONE,
+  screenshot,
+  terminalText,
+  watchPageErrors,
+} from './helpers';
+
+let stack: Stack;
+let standIn: AnthropicStandIn;
+let temp: ReturnType<typeof makeTempDir>;
+let repo: string;
+
+test.beforeAll(async () => {
+  expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
+  temp = makeTempDir('grove-e2e-');
+  repo = createSourceRepo(path.join(temp.dir, 'origin'));
+  const home = path.join(temp.dir, 'home');
+  mkdirSync(home);
+  standIn = await startAnthropicStandIn();
+  const port = await freePort();
+  stack = await startStack(
+    {
+      // The browser's origin: the worker accepts terminal sockets only from it.
+      GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      ANTHROPIC_API_KEY: 'sk-ant-e2e',
+      ANTHROPIC_BASE_URL: standIn.url,
+      GROVE_TERMINAL_HOME: home,
+      GROVE_TERMINAL_SHELL: '/bin/bash',
+    },
+    { webPort: port },
+  );
+});
+
+test.afterAll(async () => {
+  await stack?.stop();
+  await standIn?.close();
+  temp?.cleanup();
+});
+
+test('local sign-in, session from a local repo, terminal, chat, diff and commit in the browser', async ({
+  page,
+}) => {
+  const errors = watchPageErrors(page);
+  await page.setViewportSize(DESKTOP);
+  let sessionId = '';
+  let worktree = '';
+
+  await test.step('local sign-in lands on the sessions page', async () => {
+    await page.goto(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`);
+    await expect(page).toHaveURL(`${stack.webUrl}/`);
+    await expect(page.getByRole('heading', { name: 'New session' })).toBeVisible();
+    await expect(page.getByText('No sessions yet.')).toBeVisible();
+  });
+
+  await test.step('create a session from a local repository', async () => {
+    await page.getByLabel('Repository, path or URL').fill(repo);
+    await page.getByRole('button', { name: 'Create session' }).click();
+    const row = page.locator('tr[data-session-id]');
+    await expect(row.locator('.status')).toHaveText(/active/, { timeout: 60_000 });
+    sessionId = (await row.getAttribute('data-session-id'))!;
+    worktree = path.join(stack.dataDir, 'worktrees', sessionId);
+    await screenshot(page, 'home-desktop');
+    await row.getByRole('link').click();
+    await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
+  });
+
+  await test.step('a command typed in the terminal runs in the worktree', async () => {
+    // The shell's prompt ($ or #, whatever the machine's bashrc makes of it) is up.
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/[$#]\s*$/m);
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('echo "grove-$((6*7))" && pwd\n');
+    await expectTerminalToContain(page, 'grove-42');
+    await expectTerminalToContain(page, worktree);
+  });
+
+  await test.step('after a reload the scrollback is still there', async () => {
+    await page.reload();
+    await expectTerminalToContain(page, 'grove-42');
+    // One terminal tab: the reload reattached to the same terminal instead of opening another.
+    await expect(page.getByRole('tab', { name: /^Terminal/ })).toHaveCount(1);
+    const text = await terminalText(page);
+    expect(text.split('grove-42').length - 1).toBeGreaterThanOrEqual(1);
+  });
+
+  await test.step('the file tree opens a file in the editor, and saving writes it', async () => {
+    await page.locator('[data-path="README.md"]').click();
+    const editor = page.locator('[data-testid="code-editor"] .cm-content');
+    await expect(editor).toContainText('#');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nEdited in the browser.');
+    await page.keyboard.press('ControlOrMeta+s');
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toContain(
+      'Edited in the browser.',
+    );
+    await screenshot(page, 'session-desktop-editor-terminal-chat');
+  });
+
+  await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {
+    standIn.script(
+      {
+        blocks: [
+          { type: 'text', text: 'I will write **agent-notes.md** now.', chunks: 4 },
+          {
+            type: 'tool_use',
+            name: 'Write',
+            input: {
+              file_path: path.join(worktree, 'agent-notes.md'),
+              content: 'written by the agent\n',
+            },
+          },
+        ],
+      },
+      { blocks: [{ type: 'text', text: 'Done: `agent-notes.md` is written.' }] },
+    );
+    await page.getByLabel('Message to the agent').fill('Please write agent-notes.md');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const answer = page.locator('li.msg.assistant').last();
+    await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 90_000 });
+    await expect(answer.locator('.markdown strong')).toHaveText('agent-notes.md');
+    await expect(answer.locator('details.tool-call')).toContainText('Write');
+    await expect(answer.getByTestId('run-cost')).toContainText('$');
+    expect(readFileSync(path.join(worktree, 'agent-notes.md'), 'utf8')).toBe(
+      'written by the agent\n',
+    );
+    await expect(page.locator('[data-path="agent-notes.md"]')).toBeVisible();
+    await screenshot(page, 'session-desktop-chat');
+
+    await page.getByRole('tab', { name: 'Changes' }).first().click();
+    const fileDiff = page.locator('[data-diff-path="agent-notes.md"]');
+    await expect(fileDiff).toContainText('written by the agent');
+    await expect(page.locator('[data-diff-path="README.md"]')).toContainText(
+      'Edited in the browser.',
+    );
+    await screenshot(page, 'session-desktop-changes');
+  });
+
+  await test.step('the chat history is there after a reload', async () => {
+    await page.reload();
+    await expect(page.locator('li.msg.user')).toContainText('Please write agent-notes.md');
+    await expect(page.locator('li.msg.assistant').last()).toContainText('is written');
+  });
+
+  await test.step('a reload during a run shows the run still going, then all of it once', async () => {
+    const words = Array.from({ length: 12 }, (_, i) => `w${i}`).join(' ');
+    standIn.script({ blocks: [{ type: 'text', text: words, chunks: 12 }], delayMs: 250 });
+    await page.getByRole('tab', { name: 'Chat' }).first().click();
+    await page.getByLabel('Message to the agent').fill('Say twelve words slowly');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.locator('li.msg.assistant').last()).toContainText('w1', { timeout: 60_000 });
+    await page.reload();
+    const answer = page.locator('li.msg.assistant').last();
+    await expect(answer).toHaveAttribute('data-run-status', 'running');
+    await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+    await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 60_000 });
+    await expect(answer.locator('.markdown')).toHaveText(words);
+  });
+
+  await test.step('commit from the changes panel', async () => {
+    await page.getByRole('tab', { name: 'Changes' }).first().click();
+    await page.getByLabel('Commit message').fill('Agent notes from the e2e test');
+    await page.getByRole('button', { name: 'Commit all' }).click();
+    await expect(page.getByText(/^Committed [0-9a-f]{8}: Agent notes/)).toBeVisible();
+    const log = execFileSync('git', ['log', '-1', '--format=%s'], {
+      cwd: worktree,
+      encoding: 'utf8',
+    });
+    expect(log.trim()).toBe('Agent notes from the e2e test');
+    await expect(page.getByRole('list', { name: 'Changed files' })).toHaveCount(0);
+  });
+
+  await test.step('workers page lists the worker online', async () => {
+    await page.goto(`${stack.webUrl}/workers`);
+    const row = page.locator('tr[data-worker-id]');
+    await expect(row.locator('.status')).toHaveText('online');
+    await expect(row).toContainText(/\d+ ms/);
+    await screenshot(page, 'workers-desktop');
+  });
+
+  await test.step('phone width: the panels become tabs', async () => {
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: '/dev/null' }).catch(() => undefined);
+    await screenshot(page, 'workers-phone');
+    await page.goto(`${stack.webUrl}/`);
+    await expect(page.locator('tr[data-session-id]')).toHaveCount(1);
+    await screenshot(page, 'home-phone');
+    await page.goto(`${stack.webUrl}/sessions/${sessionId}`);
+    for (const pane of ['files', 'editor', 'terminal', 'chat', 'changes'] as const) {
+      await page.locator(`[data-pane-tab="${pane}"]`).click();
+      await expect(page.locator(`[data-pane="${pane}"]`)).toBeVisible();
+      const others = ['files', 'editor', 'terminal', 'chat', 'changes'].filter((p) => p !== pane);
+      for (const other of others) await expect(page.locator(`[data-pane="${other}"]`)).toBeHidden();
+      if (pane === 'editor') await page.locator('[data-pane-tab="files"]').click();
+      if (pane === 'editor') {
+        await page.locator('[data-path="agent-notes.md"]').click();
+        await expect(page.locator('[data-testid="code-editor"] .cm-content')).toContainText(
+          'written by the agent',
+        );
+      }
+      if (pane === 'terminal') await expectTerminalToContain(page, 'grove-42');
+      await screenshot(page, `session-phone-${pane}`);
+    }
+    // Nothing may be wider than the phone's screen.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,15 @@
+import { sessionIdSchema } from '@grove/contract';
+import { notFound, redirect } from 'next/navigation';
+
+import { IdeShell } from '@/components/ide/ide-shell';
+import { getCurrentUser } from '@/lib/auth/current-user';
+
+export const dynamic = 'force-dynamic';
+
+export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in');
+  const { id } = await params;
+  if (!sessionIdSchema.safeParse(id).success) notFound();
+  return <IdeShell sessionId={id} />;
+}

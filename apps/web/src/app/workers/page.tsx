@@ -1,0 +1,18 @@
+import { redirect } from 'next/navigation';
+
+import { SiteHeader } from '@/components/site-header';
+import { WorkersTable } from '@/components/workers-table';
+import { getCurrentUser } from '@/lib/auth/current-user';
+
+export const dynamic = 'force-dynamic';
+
+export default async function WorkersPage() {
+  const user = await getCurrentUser();
+  if (!user) redirect('/sign-in');
+  return (
+    <main>
+      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="workers" />
+      <WorkersTable />
+    </main>
+  );
+}

@@ -1,0 +1,161 @@
+'use client';
+
+import type { ChatMessage } from '@grove/contract';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+
+import { apiFetch } from '@/lib/api/browser';
+import {
+  answerPermission,
+  applyChatEvent,
+  itemsFromHistory,
+  type ChatItem,
+} from '@/lib/client/chat-model';
+import { ChatStream, type ChatStreamState } from '@/lib/client/chat-stream';
+import { errorMessage } from '@/lib/client/format';
+
+import { ChatTranscript } from './chat-transcript';
+
+interface Props {
+  sessionId: string;
+  /** Called when a run ends: the agent may have changed files. */
+  onRunFinished: () => void;
+}
+
+/**
+ * Agent chat. History comes from `…/messages`; a run still going when the page opens (after a
+ * reload, or started elsewhere) is followed from its first event, and a dropped stream is
+ * resumed with Last-Event-ID by ChatStream.
+ */
+export function ChatPanel({ sessionId, onRunFinished }: Props) {
+  const [items, setItems] = useState<ChatItem[]>([]);
+  const [state, setState] = useState<ChatStreamState>({ kind: 'idle' });
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const stream = useRef<ChatStream | undefined>(undefined);
+  const finished = useRef(onRunFinished);
+  finished.current = onRunFinished;
+  const bottom = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const chat = new ChatStream({
+      sessionId,
+      onEvent: (event) => {
+        setItems((current) => applyChatEvent(current, event));
+        if (event.type === 'done' || event.type === 'tool_result') finished.current();
+      },
+      onState: setState,
+      onError: setError,
+    });
+    stream.current = chat;
+    const onOnline = () => {
+      if (chat.lastEventId !== undefined) chat.resume();
+    };
+    window.addEventListener('online', onOnline);
+    apiFetch<{ messages: ChatMessage[] }>(`/api/workspace/session/${sessionId}/messages`, {
+      cache: 'no-store',
+    })
+      .then(({ messages }) => {
+        const running =
+          messages.at(-1)?.role === 'assistant' && messages.at(-1)?.status === 'running';
+        // A running answer is rebuilt from the stream's replay rather than from the snapshot.
+        setItems(itemsFromHistory(running ? messages.slice(0, -1) : messages));
+        if (running) chat.resume();
+      })
+      .catch((e: unknown) => setError(errorMessage(e)));
+    return () => {
+      window.removeEventListener('online', onOnline);
+      chat.dispose();
+    };
+  }, [sessionId]);
+
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [items]);
+
+  const running =
+    items.at(-1)?.kind === 'assistant' && (items.at(-1) as { status: string }).status === 'running';
+
+  async function send(event?: FormEvent) {
+    event?.preventDefault();
+    const message = draft.trim();
+    if (!message || !stream.current) return;
+    setError(undefined);
+    // Shown at once, before the run's first event can arrive; taken back if refused.
+    const id = `local-${Date.now()}`;
+    setItems((current) => [...current, { kind: 'user', id, text: message }]);
+    setDraft('');
+    try {
+      await stream.current.send(message);
+    } catch (e) {
+      setItems((current) => current.filter((item) => item.kind !== 'user' || item.id !== id));
+      setDraft(message);
+      setError(errorMessage(e));
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) void send();
+  }
+
+  async function stop() {
+    try {
+      await apiFetch(`/api/workspace/chat/${sessionId}/stop`, { method: 'POST' });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  async function permission(requestId: string, allow: boolean) {
+    try {
+      await apiFetch(`/api/workspace/chat/${sessionId}/permission`, {
+        method: 'POST',
+        json: { requestId, allow },
+      });
+      setItems((current) => answerPermission(current, requestId, allow ? 'allowed' : 'denied'));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  return (
+    <div className="chat">
+      <div className="chat-scroll" aria-live="polite">
+        <ChatTranscript items={items} onPermission={(id, allow) => void permission(id, allow)} />
+        <div ref={bottom} />
+      </div>
+      {state.kind === 'reconnecting' && (
+        <p className="muted small pad" role="status">
+          Connection lost; resuming in {Math.ceil(state.inMs / 1000)}s…
+        </p>
+      )}
+      {error && (
+        <p className="error small pad" role="alert">
+          {error}
+        </p>
+      )}
+      <form className="chat-form" onSubmit={(event) => void send(event)}>
+        <label htmlFor="chat-input" className="visually-hidden">
+          Message to the agent
+        </label>
+        <textarea
+          id="chat-input"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder="Ask the agent… (Ctrl+Enter to send)"
+          rows={3}
+        />
+        <div className="row">
+          <button type="submit" disabled={running || !draft.trim()}>
+            Send
+          </button>
+          {running && (
+            <button type="button" className="danger" onClick={() => void stop()}>
+              Stop
+            </button>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+'use client';
+
+import type { EditorView } from '@codemirror/view';
+import { useEffect, useRef, useState } from 'react';
+
+import { apiFetch } from '@/lib/api/browser';
+import { errorMessage } from '@/lib/client/format';
+
+import { languageFor } from './editor-languages';
+
+interface Props {
+  sessionId: string;
+  path: string | undefined;
+  onSaved: () => void;
+}
+
+type LoadState =
+  { kind: 'none' } | { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; message: string };
+
+/** CodeMirror 6 on one worktree file; Ctrl/Cmd-S or the button saves it through the files API. */
+export function CodeEditor({ sessionId, path, onSaved }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | undefined>(undefined);
+  const saveRef = useRef<() => void>(() => undefined);
+  const [state, setState] = useState<LoadState>({ kind: 'none' });
+  const [dirty, setDirty] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+
+  async function save() {
+    if (!path || !view.current) return;
+    setSaving(true);
+    setNotice(undefined);
+    try {
+      const result = await apiFetch<{ path: string; size: number }>(
+        `/api/workspace/session/${sessionId}/file`,
+        { method: 'PUT', json: { path, content: view.current.state.doc.toString() } },
+      );
+      setDirty(false);
+      setNotice(`Saved ${result.size} bytes`);
+      onSaved();
+    } catch (e) {
+      setNotice(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+  saveRef.current = () => void save();
+
+  useEffect(() => {
+    if (!path || !host.current) return;
+    let cancelled = false;
+    setState({ kind: 'loading' });
+    setDirty(false);
+    setNotice(undefined);
+    (async () => {
+      // Loaded on demand: CodeMirror needs the DOM and is not needed before a file is opened.
+      const [cm, { oneDark }, { keymap }, file] = await Promise.all([
+        import('codemirror'),
+        import('@codemirror/theme-one-dark'),
+        import('@codemirror/view'),
+        apiFetch<{ content: string }>(
+          `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(path)}`,
+          { cache: 'no-store' },
+        ),
+      ]);
+      const language = await languageFor(path);
+      if (cancelled || !host.current) return;
+      view.current?.destroy();
+      view.current = new cm.EditorView({
+        parent: host.current,
+        doc: file.content,
+        extensions: [
+          keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (saveRef.current(), true) }]),
+          cm.basicSetup,
+          oneDark,
+          ...(language ? [language] : []),
+          cm.EditorView.updateListener.of((update) => {
+            if (update.docChanged) setDirty(true);
+          }),
+          cm.EditorView.contentAttributes.of({ 'aria-label': `Editing ${path}` }),
+        ],
+      });
+      setState({ kind: 'ready' });
+    })().catch((e: unknown) => {
+      if (!cancelled) setState({ kind: 'error', message: errorMessage(e) });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionId, path]);
+
+  useEffect(() => () => view.current?.destroy(), []);
+
+  return (
+    <div className="editor">
+      <div className="pane-head">
+        <h2 className="break">
+          {path ?? 'Editor'}
+          {dirty && <span aria-label="unsaved changes"> ●</span>}
+        </h2>
+        <button
+          type="button"
+          className="small-button"
+          disabled={!path || saving || state.kind !== 'ready'}
+          onClick={() => void save()}
+          title="Save (Ctrl/Cmd+S)"
+        >
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {notice && (
+        <p className="muted small pad editor-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {state.kind === 'none' && <p className="muted pad">Open a file from the tree.</p>}
+      {state.kind === 'loading' && <p className="muted pad">Loading…</p>}
+      {state.kind === 'error' && (
+        <p className="error pad" role="alert">
+          {state.message}
+        </p>
+      )}
+      <div
+        ref={host}
+        className="editor-host"
+        hidden={state.kind !== 'ready'}
+        data-testid="code-editor"
+      />
+    </div>
+  );
+}

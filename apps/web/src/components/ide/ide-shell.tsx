@@ -1,0 +1,162 @@
+'use client';
+
+import Link from 'next/link';
+import type { Session } from '@grove/contract';
+import { useCallback, useEffect, useState } from 'react';
+
+import { ApiError, apiFetch } from '@/lib/api/browser';
+import { errorMessage } from '@/lib/client/format';
+
+import { ChangesPanel } from './changes-panel';
+import { ChatPanel } from './chat-panel';
+import { CodeEditor } from './code-editor';
+import { FileTree } from './file-tree';
+import { TerminalPanel } from './terminal-panel';
+
+export type PaneId = 'files' | 'editor' | 'terminal' | 'chat' | 'changes';
+const PANES: { id: PaneId; label: string }[] = [
+  { id: 'files', label: 'Files' },
+  { id: 'editor', label: 'Editor' },
+  { id: 'terminal', label: 'Terminal' },
+  { id: 'chat', label: 'Chat' },
+  { id: 'changes', label: 'Changes' },
+];
+
+/**
+ * The IDE for one session. On a wide screen files, editor + terminal and chat/changes sit side
+ * by side; below 900 px the same panes become tabs (one at a time) so a phone can use all of
+ * them. Every pane stays mounted either way: the terminal socket and a running chat stream
+ * survive switching tabs.
+ */
+export function IdeShell({ sessionId }: { sessionId: string }) {
+  const [session, setSession] = useState<Session | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
+  const [mobilePane, setMobilePane] = useState<PaneId>('files');
+  const [sidePane, setSidePane] = useState<'chat' | 'changes'>('chat');
+  const [openPath, setOpenPath] = useState<string | undefined>();
+  // Bumped whenever the worktree may have changed (agent run done, save, commit, update).
+  const [worktreeVersion, setWorktreeVersion] = useState(0);
+  const touched = useCallback(() => setWorktreeVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    apiFetch<{ session: Session }>(`/api/workspace/session/${sessionId}`, { cache: 'no-store' })
+      .then((data) => setSession(data.session))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) window.location.href = '/sign-in';
+        else setLoadError(errorMessage(e));
+      });
+  }, [sessionId, worktreeVersion]);
+
+  const openFile = useCallback((path: string) => {
+    setOpenPath(path);
+    setMobilePane('editor');
+  }, []);
+
+  function show(pane: PaneId) {
+    setMobilePane(pane);
+    if (pane === 'chat' || pane === 'changes') setSidePane(pane);
+  }
+
+  if (loadError)
+    return (
+      <main>
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+        <Link href="/">Back to sessions</Link>
+      </main>
+    );
+
+  return (
+    <div className="ide" data-mobile-pane={mobilePane} data-side-pane={sidePane}>
+      <header className="ide-top">
+        <Link href="/" className="brand">
+          Grove
+        </Link>
+        <div className="ide-title">
+          <strong className="break">{session?.name ?? session?.repo ?? '…'}</strong>
+          {session && (
+            <span className="muted small">
+              <code>{session.branchName}</code> from <code>{session.baseBranch}</code>{' '}
+              <span className={`status ${session.status}`}>{session.status}</span>
+            </span>
+          )}
+        </div>
+        <Link href="/workers" className="hide-narrow">
+          Workers
+        </Link>
+      </header>
+      <nav className="ide-tabs" aria-label="Panels">
+        {PANES.map((pane) => (
+          <button
+            key={pane.id}
+            type="button"
+            className="tab"
+            aria-pressed={mobilePane === pane.id}
+            data-pane-tab={pane.id}
+            onClick={() => show(pane.id)}
+          >
+            {pane.label}
+          </button>
+        ))}
+      </nav>
+      <div className="ide-grid">
+        <section className="pane" data-pane="files" aria-label="Files">
+          <FileTree
+            sessionId={sessionId}
+            version={worktreeVersion}
+            selected={openPath}
+            onOpen={openFile}
+          />
+        </section>
+        <section className="pane" data-pane="editor" aria-label="Editor">
+          <CodeEditor sessionId={sessionId} path={openPath} onSaved={touched} />
+        </section>
+        <section className="pane" data-pane="terminal" aria-label="Terminal">
+          <TerminalPanel sessionId={sessionId} />
+        </section>
+        <aside className="pane side" data-pane="chat" aria-label="Chat">
+          <div className="side-tabs" role="tablist" aria-label="Side panel">
+            <SideTab id="chat" current={sidePane} onSelect={setSidePane} />
+            <SideTab id="changes" current={sidePane} onSelect={setSidePane} />
+          </div>
+          <ChatPanel sessionId={sessionId} onRunFinished={touched} />
+        </aside>
+        <aside className="pane side" data-pane="changes" aria-label="Changes">
+          <div className="side-tabs" role="tablist" aria-label="Side panel">
+            <SideTab id="chat" current={sidePane} onSelect={setSidePane} />
+            <SideTab id="changes" current={sidePane} onSelect={setSidePane} />
+          </div>
+          <ChangesPanel
+            sessionId={sessionId}
+            session={session}
+            version={worktreeVersion}
+            onChanged={touched}
+          />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function SideTab({
+  id,
+  current,
+  onSelect,
+}: {
+  id: 'chat' | 'changes';
+  current: string;
+  onSelect: (id: 'chat' | 'changes') => void;
+}) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={current === id}
+      className="tab"
+      onClick={() => onSelect(id)}
+    >
+      {id === 'chat' ? 'Chat' : 'Changes'}
+    </button>
+  );
+}

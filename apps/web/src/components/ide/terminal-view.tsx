@@ -1,0 +1,147 @@
+'use client';
+
+import '@xterm/xterm/css/xterm.css';
+
+import { useEffect, useRef, useState } from 'react';
+
+import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
+
+interface Props {
+  sessionId: string;
+  /** Absent: the first ticket creates a new terminal, reported through onCreated. */
+  terminalId: string | undefined;
+  visible: boolean;
+  onCreated: (terminalId: string) => void;
+}
+
+/** What tests and assistive tooling can read: the terminal's buffer as plain lines. */
+export interface TerminalHost extends HTMLDivElement {
+  readBuffer?: () => string;
+}
+
+/**
+ * One xterm.js terminal wired to a TerminalConnection. WebGL renders when the browser has it;
+ * without (no GPU, context lost) xterm's DOM renderer takes over.
+ */
+export function TerminalView({ sessionId, terminalId, visible, onCreated }: Props) {
+  const host = useRef<TerminalHost>(null);
+  const connection = useRef<TerminalConnection | undefined>(undefined);
+  const fitRef = useRef<() => void>(() => undefined);
+  const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
+  // Read once: the connection owns the id after the first ticket.
+  const initialId = useRef(terminalId);
+  const created = useRef(onCreated);
+  created.current = onCreated;
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    let disposed = false;
+    let cleanup = () => undefined as void;
+    void (async () => {
+      const [{ Terminal }, { FitAddon }] = await Promise.all([
+        import('@xterm/xterm'),
+        import('@xterm/addon-fit'),
+      ]);
+      if (disposed) return;
+      const term = new Terminal({
+        cursorBlink: true,
+        fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
+        fontSize: 13,
+        scrollback: 10_000,
+        theme: { background: '#0b0d11' },
+      });
+      const fit = new FitAddon();
+      term.loadAddon(fit);
+      term.open(element);
+      try {
+        const { WebglAddon } = await import('@xterm/addon-webgl');
+        const webgl = new WebglAddon();
+        webgl.onContextLoss(() => webgl.dispose());
+        term.loadAddon(webgl);
+      } catch {
+        // No WebGL here (headless, blocklisted GPU): the DOM renderer is already active.
+      }
+      element.readBuffer = () => {
+        const buffer = term.buffer.active;
+        const lines: string[] = [];
+        for (let i = 0; i < buffer.length; i += 1)
+          lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+        return lines.join('\n');
+      };
+      const conn = new TerminalConnection({
+        sessionId,
+        terminalId: initialId.current,
+        sink: {
+          write: (data, processed) => term.write(data, processed),
+          notice: (message) => term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`),
+        },
+        onStatus: setStatus,
+        onTerminalId: (id) => {
+          if (!initialId.current) created.current(id);
+        },
+      });
+      connection.current = conn;
+      const inputs = term.onData((data) => conn.input(data));
+      const resizes = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
+      fitRef.current = () => {
+        // A hidden pane has no size; fitting it would shrink the PTY to nothing.
+        if (element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+      };
+      fitRef.current();
+      conn.resize(term.cols, term.rows);
+      const observer = new ResizeObserver(() => fitRef.current());
+      observer.observe(element);
+      conn.start();
+      cleanup = () => {
+        observer.disconnect();
+        inputs.dispose();
+        resizes.dispose();
+        conn.dispose();
+        term.dispose();
+      };
+      if (disposed) cleanup();
+    })();
+    return () => {
+      disposed = true;
+      cleanup();
+    };
+  }, [sessionId]);
+
+  useEffect(() => {
+    if (visible) fitRef.current();
+  }, [visible]);
+
+  return (
+    <div className="terminal-view" hidden={!visible}>
+      <TerminalStatusLine status={status} onRestart={() => connection.current?.restart()} />
+      <div ref={host} className="terminal-host" data-testid="terminal" />
+    </div>
+  );
+}
+
+function TerminalStatusLine({
+  status,
+  onRestart,
+}: {
+  status: TerminalStatus;
+  onRestart: () => void;
+}) {
+  if (status.kind === 'connected') return null;
+  return (
+    <div className="terminal-status small" role="status">
+      {status.kind === 'connecting' && 'Connecting…'}
+      {status.kind === 'reconnecting' &&
+        `Connection lost (${status.reason}); reconnecting in ${Math.ceil(status.inMs / 1000)}s…`}
+      {status.kind === 'failed' && <span className="error">{status.message}</span>}
+      {status.kind === 'exited' && (
+        <>
+          Shell exited{status.exitCode === null ? '' : ` with code ${status.exitCode}`}.{' '}
+          <button type="button" className="small-button" onClick={onRestart}>
+            Restart
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

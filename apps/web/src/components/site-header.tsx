@@ -1,0 +1,27 @@
+import Link from 'next/link';
+/** The top bar of the list pages: name, navigation, who is signed in. */
+export function SiteHeader({ user, current }: { user: string; current: 'sessions' | 'workers' }) {
+  return (
+    <header className="top">
+      <nav aria-label="Main" className="nav">
+        <h1>
+          <Link href="/" className="brand">
+            Grove
+          </Link>
+        </h1>
+        <Link href="/" aria-current={current === 'sessions' ? 'page' : undefined}>
+          Sessions
+        </Link>
+        <Link href="/workers" aria-current={current === 'workers' ? 'page' : undefined}>
+          Workers
+        </Link>
+      </nav>
+      <form action="/auth/signout" method="post" className="who">
+        <span className="muted">{user}</span>{' '}
+        <button type="submit" className="secondary">
+          Sign out
+        </button>
+      </form>
+    </header>
+  );
+}

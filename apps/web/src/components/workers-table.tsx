@@ -1,0 +1,97 @@
+'use client';
+
+import type { WorkerStatus } from '@grove/contract';
+import { useCallback, useEffect, useState } from 'react';
+
+import { apiFetch } from '@/lib/api/browser';
+import { errorMessage, formatDuration } from '@/lib/client/format';
+
+/** How often the table refreshes itself while the page is open. */
+const AUTO_REFRESH_MS = 10_000;
+
+export function WorkersTable() {
+  const [workers, setWorkers] = useState<WorkerStatus[] | undefined>();
+  const [checkedAt, setCheckedAt] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const refresh = useCallback(async () => {
+    setBusy(true);
+    try {
+      const data = await apiFetch<{ workers: WorkerStatus[]; timestamp: string }>(
+        '/api/workers/status',
+        { cache: 'no-store' },
+      );
+      setWorkers(data.workers);
+      setCheckedAt(data.timestamp);
+      setError(undefined);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), AUTO_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  return (
+    <section className="panel" aria-labelledby="workers-title">
+      <div className="panel-head">
+        <h2 id="workers-title">Workers</h2>
+        <button type="button" className="secondary" onClick={() => void refresh()} disabled={busy}>
+          {busy ? 'Checking…' : 'Refresh'}
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {workers === undefined ? (
+        <p className="muted">Checking workers…</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th>Worker</th>
+                <th>Status</th>
+                <th>Version</th>
+                <th>Uptime</th>
+                <th>Latency</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workers.map((worker) => (
+                <tr key={worker.id} data-worker-id={worker.id}>
+                  <td>
+                    {worker.name}
+                    <div className="muted">
+                      <code>{worker.id}</code>
+                    </div>
+                  </td>
+                  <td>
+                    <span className={`status ${worker.status}`}>{worker.status}</span>
+                  </td>
+                  <td>{worker.version ?? '—'}</td>
+                  <td>{worker.uptime === null ? '—' : formatDuration(worker.uptime)}</td>
+                  <td>{worker.latencyMs === null ? '—' : `${worker.latencyMs} ms`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {checkedAt && (
+        <p className="muted small">
+          Checked at {new Date(checkedAt).toLocaleTimeString()} · refreshes every{' '}
+          {AUTO_REFRESH_MS / 1000}s
+        </p>
+      )}
+    </section>
+  );
+}

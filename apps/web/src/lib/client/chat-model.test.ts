@@ -1,0 +1,78 @@
+import type { ChatEvent } from '@grove/contract';
+import { describe, expect, it } from 'vitest';
+
+import { applyChatEvent, itemsFromHistory, type ChatItem } from './chat-model';
+
+const fold = (events: ChatEvent[], start: ChatItem[] = []) => events.reduce(applyChatEvent, start);
+
+describe('chat model', () => {
+  it('builds an assistant answer from a run: text deltas, a tool call and its result, usage', () => {
+    const items = fold([
+      { type: 'run', runId: 'r1' },
+      { type: 'text', text: 'Writing ' },
+      { type: 'text', text: 'it.' },
+      { type: 'tool_use', id: 't1', name: 'Write', input: { file_path: 'a' } },
+      { type: 'tool_result', toolUseId: 't1', content: 'ok', isError: false },
+      { type: 'text', text: 'Done.' },
+      { type: 'usage', inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+      { type: 'done' },
+    ]);
+    expect(items).toEqual([
+      {
+        kind: 'assistant',
+        runId: 'r1',
+        status: 'completed',
+        usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+        parts: [
+          { kind: 'text', text: 'Writing it.' },
+          {
+            kind: 'tool',
+            id: 't1',
+            name: 'Write',
+            input: { file_path: 'a' },
+            result: 'ok',
+            isError: false,
+          },
+          { kind: 'text', text: 'Done.' },
+        ],
+      },
+    ]);
+  });
+
+  it('marks a stopped run, and does not duplicate a run replayed from its run event', () => {
+    const first = fold([{ type: 'run', runId: 'r2' }]);
+    const items = fold(
+      [
+        { type: 'run', runId: 'r2' },
+        { type: 'error', code: 'stopped', message: 'Stopped' },
+        { type: 'done' },
+      ],
+      first,
+    );
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ status: 'stopped', error: { code: 'stopped' } });
+  });
+
+  it('reads history messages', () => {
+    const items = itemsFromHistory([
+      { id: 'm1', role: 'user', content: 'hi', createdAt: '', runId: 'r' },
+      {
+        id: 'm2',
+        role: 'assistant',
+        content: 'hello',
+        createdAt: '',
+        runId: 'r',
+        status: 'completed',
+        toolCalls: [{ id: 't', name: 'Read', input: {}, result: 'x', isError: false }],
+      },
+    ]);
+    expect(items[0]).toEqual({ kind: 'user', id: 'm1', text: 'hi' });
+    expect(items[1]).toMatchObject({
+      kind: 'assistant',
+      parts: [
+        { kind: 'tool', name: 'Read' },
+        { kind: 'text', text: 'hello' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,209 @@
+import { serverFrameSchema, type ClientFrame, type TerminalConfigResponse } from '@grove/contract';
+
+import { ApiError, apiFetch } from '@/lib/api/browser';
+
+import { backoffDelay } from './backoff';
+
+/** Ack after this many bytes the terminal has processed (VS Code's CharCountAckSize). */
+export const ACK_EVERY_BYTES = 5_000;
+/** Keeps idle sockets from being cut by proxies that drop quiet connections. */
+export const PING_INTERVAL_MS = 25_000;
+/** The worker closes with this when the terminal no longer exists. */
+const CLOSE_TERMINAL_GONE = 4004;
+
+export type TerminalStatus =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; inMs: number; reason: string }
+  | { kind: 'exited'; exitCode: number | null }
+  | { kind: 'failed'; message: string };
+
+/** Where output goes: xterm's `write(data, callback)`, the callback once it is processed. */
+export interface TerminalSink {
+  write: (data: string, processed: () => void) => void;
+  notice: (message: string) => void;
+}
+
+export interface TerminalConnectionOptions {
+  sessionId: string;
+  /** An existing terminal to attach to; absent ⇒ the first ticket makes a new one. */
+  terminalId?: string | undefined;
+  sink: TerminalSink;
+  onStatus: (status: TerminalStatus) => void;
+  onTerminalId?: (terminalId: string) => void;
+  /** Injection points for tests. */
+  createSocket?: (url: string) => WebSocket;
+  fetchConfig?: (query: string) => Promise<TerminalConfigResponse>;
+}
+
+/**
+ * One terminal's socket: fetches a fresh single-use ticket for every (re)connect, resumes
+ * with `since=<last seq received>` so no output is missed or repeated, acks processed output
+ * for the worker's flow control, and reconnects with jittered backoff until disposed or the
+ * shell exits.
+ */
+export class TerminalConnection {
+  readonly #options: TerminalConnectionOptions;
+  #terminalId: string | undefined;
+  #socket: WebSocket | undefined;
+  #lastSeq = 0;
+  #lastAcked = 0;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #ping: ReturnType<typeof setInterval> | undefined;
+  #size: { cols: number; rows: number } | undefined;
+  #disposed = false;
+  #exited = false;
+
+  constructor(options: TerminalConnectionOptions) {
+    this.#options = options;
+    this.#terminalId = options.terminalId;
+  }
+
+  get terminalId(): string | undefined {
+    return this.#terminalId;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  start(): void {
+    window.addEventListener('online', this.#onOnline);
+    void this.#connect();
+  }
+
+  /** Starts a fresh shell in an exited terminal (the worker respawns it, scrollback kept). */
+  restart(): void {
+    this.#exited = false;
+    this.#attempt = 0;
+    void this.#connect();
+  }
+
+  input(data: string): void {
+    this.#send({ type: 'input', data });
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#size = { cols, rows };
+    this.#send({ type: 'resize', cols, rows });
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    window.removeEventListener('online', this.#onOnline);
+    clearTimeout(this.#timer);
+    clearInterval(this.#ping);
+    this.#socket?.close(1000, 'closed by the page');
+  }
+
+  readonly #onOnline = () => {
+    // The network is back: do not sit out the rest of a long backoff.
+    if (this.#timer !== undefined && !this.#socket) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      void this.#connect();
+    }
+  };
+
+  #send(frame: ClientFrame): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#disposed) return;
+    this.#options.onStatus({ kind: 'connecting' });
+    const query = new URLSearchParams({ sessionId: this.#options.sessionId });
+    if (this.#terminalId) query.set('terminalId', this.#terminalId);
+    let config: TerminalConfigResponse;
+    try {
+      config = await (this.#options.fetchConfig ?? defaultFetchConfig)(query.toString());
+    } catch (error) {
+      if (error instanceof ApiError && [401, 403, 404, 409, 422].includes(error.status)) {
+        this.#options.onStatus({ kind: 'failed', message: error.message });
+        return;
+      }
+      const retryAfterMs =
+        error instanceof ApiError && error.retryAfter ? error.retryAfter * 1000 : undefined;
+      this.#retry(error instanceof Error ? error.message : String(error), retryAfterMs);
+      return;
+    }
+    if (this.#disposed) return;
+    if (this.#terminalId !== config.terminalId) {
+      this.#terminalId = config.terminalId;
+      this.#options.onTerminalId?.(config.terminalId);
+    }
+    const url = new URL(config.wsUrl);
+    if (this.#lastSeq > 0) url.searchParams.set('since', String(this.#lastSeq));
+    const socket = (this.#options.createSocket ?? ((u) => new WebSocket(u)))(url.toString());
+    this.#socket = socket;
+    socket.onmessage = (event) => this.#onFrame(event.data);
+    socket.onclose = (event) => this.#onClose(socket, event.code, event.reason);
+  }
+
+  #onFrame(raw: unknown): void {
+    if (typeof raw !== 'string') return;
+    const parsed = serverFrameSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) return;
+    const frame = parsed.data;
+    switch (frame.type) {
+      case 'connected':
+        this.#attempt = 0;
+        this.#lastAcked = this.#lastSeq;
+        this.#options.onStatus({ kind: 'connected' });
+        if (this.#size) this.#send({ type: 'resize', ...this.#size });
+        clearInterval(this.#ping);
+        this.#ping = setInterval(() => this.#send({ type: 'ping' }), PING_INTERVAL_MS);
+        break;
+      case 'output': {
+        const seq = frame.seq;
+        this.#lastSeq = seq;
+        this.#options.sink.write(frame.data, () => this.#processed(seq));
+        break;
+      }
+      case 'exit':
+        this.#exited = true;
+        this.#options.onStatus({ kind: 'exited', exitCode: frame.exitCode });
+        break;
+      case 'error':
+        this.#options.sink.notice(frame.message);
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  #processed(seq: number): void {
+    if (seq - this.#lastAcked >= ACK_EVERY_BYTES) {
+      this.#lastAcked = seq;
+      this.#send({ type: 'ack', seq });
+    }
+  }
+
+  #onClose(socket: WebSocket, code: number, reason: string): void {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    clearInterval(this.#ping);
+    if (this.#disposed || this.#exited) return;
+    if (code === CLOSE_TERMINAL_GONE) {
+      this.#options.onStatus({ kind: 'failed', message: reason || 'The terminal is gone' });
+      return;
+    }
+    this.#retry(reason || `connection closed (${code})`);
+  }
+
+  #retry(reason: string, atLeastMs = 0): void {
+    if (this.#disposed) return;
+    const inMs = Math.max(atLeastMs, backoffDelay(this.#attempt));
+    this.#attempt += 1;
+    this.#options.onStatus({ kind: 'reconnecting', inMs, reason });
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#connect();
+    }, inMs);
+  }
+}
+
+function defaultFetchConfig(query: string): Promise<TerminalConfigResponse> {
+  return apiFetch<TerminalConfigResponse>(`/api/terminal/config?${query}`, { cache: 'no-store' });
+}

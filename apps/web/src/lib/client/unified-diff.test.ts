@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseUnifiedDiff } from './unified-diff';
+
+const DIFF = `diff --git a/README.md b/README.md
+index 1111111..2222222 100644
+--- a/README.md
++++ b/README.md
+@@ -1,2 +1,3 @@
+ # demo
+-old line
++new line
++another
+diff --git a/notes/new.txt b/notes/new.txt
+new file mode 100644
+--- /dev/null
++++ b/notes/new.txt
+@@ -0,0 +1 @@
++hello
+\\ No newline at end of file
+`;
+
+describe('parseUnifiedDiff', () => {
+  it('splits files and numbers their lines', () => {
+    const files = parseUnifiedDiff(DIFF);
+    expect(files.map((f) => [f.path, f.additions, f.deletions])).toEqual([
+      ['README.md', 2, 1],
+      ['notes/new.txt', 1, 0],
+    ]);
+    const body = files[0]!.lines.filter((l) => l.kind !== 'meta' && l.kind !== 'hunk');
+    expect(body).toEqual([
+      { kind: 'context', text: '# demo', oldLine: 1, newLine: 1 },
+      { kind: 'del', text: 'old line', oldLine: 2 },
+      { kind: 'add', text: 'new line', newLine: 2 },
+      { kind: 'add', text: 'another', newLine: 3 },
+    ]);
+    expect(files[1]!.lines.at(-1)).toEqual({ kind: 'meta', text: '\\ No newline at end of file' });
+  });
+
+  it('answers no files for an empty diff', () => {
+    expect(parseUnifiedDiff('')).toEqual([]);
+  });
+});
