@@ -60,6 +60,8 @@ export interface WorkerConfig {
   githubUrl: string;
   githubApiUrl: string;
   commit: string;
+  /** Supabase mode: where the outbox syncs to (service role; bypasses RLS). */
+  supabase: { url: string; serviceRoleKey: string } | undefined;
   /** Origins allowed to open terminal sockets (the web's, plus GROVE_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   terminal: {
@@ -87,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const values = parsed.data;
   const mode = values.NEXT_PUBLIC_SUPABASE_URL ? 'supabase' : 'local';
   const dataDir = resolveDataDir(values.GROVE_DATA_DIR);
+  if (mode === 'supabase' && !values.SUPABASE_SERVICE_ROLE_KEY) {
+    throw new Error('SUPABASE_SERVICE_ROLE_KEY is required with NEXT_PUBLIC_SUPABASE_URL');
+  }
   let workerSecret = values.WORKER_SECRET;
   if (!workerSecret) {
     if (mode !== 'local') {
@@ -108,6 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     githubUrl: values.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: values.GITHUB_API_URL.replace(/\/+$/, ''),
     commit: values.GROVE_BUILD_COMMIT ?? 'unknown',
+    supabase:
+      values.NEXT_PUBLIC_SUPABASE_URL && values.SUPABASE_SERVICE_ROLE_KEY
+        ? {
+            url: values.NEXT_PUBLIC_SUPABASE_URL.replace(/\/+$/, ''),
+            serviceRoleKey: values.SUPABASE_SERVICE_ROLE_KEY,
+          }
+        : undefined,
     allowedOrigins: parseOrigins(values.GROVE_WEB_ORIGIN, values.GROVE_ALLOWED_ORIGINS),
     terminal: {
       bufferBytes: values.GROVE_TERMINAL_BUFFER_BYTES,
