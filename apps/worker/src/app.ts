@@ -90,6 +90,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     metrics,
     logger,
     supabase: config.supabase,
+    ...config.sync,
     ...deps.sync,
   });
 
