@@ -91,7 +91,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     ]),
   );
   const port = await freePort();
-  const pgCtl = (args: string[]) => run(asPostgresUser(path.join(POSTGRES_BIN_DIR, 'pg_ctl'), args));
+  const pgCtl = (args: string[]) =>
+    run(asPostgresUser(path.join(POSTGRES_BIN_DIR, 'pg_ctl'), args));
   const pidFile = path.join(dataDir, 'postmaster.pid');
   const pid = () =>
     existsSync(pidFile)

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +7,7 @@ import { App, generateApiKey, SUPABASE_AUTH_HELPERS_SQL } from '@supabase/lite';
 import { createPostgresConnection } from '@supabase/lite/postgres';
 import postgres from 'postgres';
 
-import { startPostgres, type PostgresServer } from './postgres-server';
+import { freePort, startPostgres, type PostgresServer } from './postgres-server';
 
 /** The repository's `supabase/migrations`, applied in file-name order like the Supabase CLI. */
 export const MIGRATIONS_DIR = path.resolve(
@@ -66,7 +65,7 @@ export interface SupabaseStandUp {
 /**
  * Supabase on a real PostgreSQL: a throwaway cluster with Supabase's roles, the project's
  * migrations, and `@supabase/lite` (GoTrue + PostgREST reimplemented) serving `/auth/v1` and
- * `/rest/v1` over HTTP on port 0. GitHub OAuth points at `githubUrl` (the GitHub stand-in).
+ * `/rest/v1` over HTTP on a free port. GitHub OAuth points at `githubUrl` (the GitHub stand-in).
  */
 export async function startSupabase(
   options: { githubUrl?: string; siteUrl?: string; redirectUrls?: string[] } = {},
@@ -79,7 +78,12 @@ export async function startSupabase(
     await prepareSupabaseDatabase(pg);
     const anon = await generateApiKey('publishable');
     const secret = await generateApiKey('secret');
+    // Auth builds its own callback URL (GitHub's redirect_uri) from api.external_url, so the
+    // port has to be known before the app is made.
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
     const app = new App({
+      api: { external_url: url, port },
       connection: createPostgresConnection({ url: pg.url }),
       auth: {
         enabled: true,
@@ -105,17 +109,16 @@ export async function startSupabase(
     server = await new Promise<ServerType>((resolve) => {
       const started: ServerType = serve(
         {
-          port: 0,
+          port,
           hostname: '127.0.0.1',
           fetch: (request: Request) => app.fetch(request, { peerAddress: null }),
         },
         () => resolve(started),
       );
     });
-    const port = (server.address() as AddressInfo).port;
     const running = server;
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       anonKey: anon.key,
       serviceRoleKey: secret.key,
       postgres: pg,

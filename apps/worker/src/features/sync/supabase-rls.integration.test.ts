@@ -109,9 +109,16 @@ describe('Supabase schema on a fresh PostgreSQL', () => {
       entries: [sessionEntry(bobSession, alice.id, 99)],
     });
     expect(sync.error).not.toBeNull();
-    const rows = await supabase.sql<{ id: string; user_id: string; version: string; status: string }[]>`
+    const rows = await supabase.sql<
+      { id: string; user_id: string; version: string; status: string }[]
+    >`
       select id, user_id, version, status from public.workspace_sessions order by id`;
-    expect(rows).toContainEqual({ id: bobSession, user_id: bob.id, version: '1', status: 'active' });
+    expect(rows).toContainEqual({
+      id: bobSession,
+      user_id: bob.id,
+      version: '1',
+      status: 'active',
+    });
     expect(rows).toContainEqual({
       id: aliceSession,
       user_id: alice.id,

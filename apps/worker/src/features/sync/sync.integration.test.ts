@@ -44,7 +44,9 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
   });
 
   const arrivals = () =>
-    supabase.sql<Arrival[]>`select tbl, key, version::text, op from public.arrival_log order by seq`;
+    supabase.sql<
+      Arrival[]
+    >`select tbl, key, version::text, op from public.arrival_log order by seq`;
 
   it('applies entries once, in order, and lets the highest version win', async () => {
     const worker = await startTestWorker({
@@ -200,7 +202,11 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
       GROVE_SYNC_POLL_MS: '20',
     });
     try {
-      const api = workerFetcher({ baseUrl: worker.baseUrl, secret: TEST_SECRET, userId: randomUUID() });
+      const api = workerFetcher({
+        baseUrl: worker.baseUrl,
+        secret: TEST_SECRET,
+        userId: randomUUID(),
+      });
       const ids = await createSessions(api, repo, 3);
       const traffic = chatTraffic(api, ids);
       await sleep(1_000);
@@ -248,7 +254,11 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     let worker = await startSyncingWorker(supabase, dataDir, TEST_SECRET, env);
     let killedMidDrain = false;
     try {
-      const api = workerFetcher({ baseUrl: worker.baseUrl, secret: TEST_SECRET, userId: randomUUID() });
+      const api = workerFetcher({
+        baseUrl: worker.baseUrl,
+        secret: TEST_SECRET,
+        userId: randomUUID(),
+      });
       const ids = await createSessions(api, repo, 3);
       const traffic = chatTraffic(api, ids);
       await sleep(2_000);
