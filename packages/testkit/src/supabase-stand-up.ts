@@ -103,7 +103,7 @@ export async function startSupabase(
             }
           : {},
       },
-    } as unknown as ConstructorParameters<typeof App>[0]);
+    });
     await app.ensureSystemSchema();
     await applyMigrations(sql);
     server = await new Promise<ServerType>((resolve) => {

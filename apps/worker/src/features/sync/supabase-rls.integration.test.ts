@@ -155,7 +155,11 @@ describe('Supabase schema on a fresh PostgreSQL', () => {
   });
 
   it('lets the service role (the worker) read and write everything', async () => {
-    const all = await service.from('workspace_sessions').select('id').order('id');
+    const all = await service
+      .from('workspace_sessions')
+      .select('id')
+      .order('id')
+      .returns<{ id: string }[]>();
     expect(all.data?.map((r) => r.id).sort()).toEqual([aliceSession, bobSession].sort());
     const activity = await alice.client.from('activity').insert({ kind: 'session.open' });
     expect(activity.error).toBeNull();

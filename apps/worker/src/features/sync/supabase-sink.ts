@@ -1,4 +1,4 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient } from '@supabase/supabase-js';
 
 import type { PendingEntry } from './sync-store';
 
@@ -16,7 +16,7 @@ export interface SyncSink {
  * idempotent and last-write-wins by version — what a plain PostgREST upsert cannot express.
  */
 export function createSupabaseSink(url: string, serviceRoleKey: string): SyncSink {
-  const client: SupabaseClient = createClient(url, serviceRoleKey, {
+  const client = createClient(url, serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: {
       fetch: (input, init) =>

@@ -252,7 +252,7 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     await supabase.postgres.stop();
     const env = { GROVE_SYNC_POLL_MS: '20', GROVE_SYNC_BATCH_SIZE: '25' };
     let worker = await startSyncingWorker(supabase, dataDir, TEST_SECRET, env);
-    let killedMidDrain = false;
+    let killedMidDrain: boolean | undefined;
     try {
       const api = workerFetcher({
         baseUrl: worker.baseUrl,
