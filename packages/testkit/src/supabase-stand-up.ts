@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { serve, type ServerType } from '@hono/node-server';
-import { App, generateApiKey, SUPABASE_AUTH_HELPERS_SQL } from '@supabase/lite';
-import { createPostgresConnection } from '@supabase/lite/postgres';
+import { generateApiKey, SUPABASE_AUTH_HELPERS_SQL } from '@supabase/lite';
 import postgres from 'postgres';
 
 import { freePort, startPostgres, type PostgresServer } from './postgres-server';
+import { startProcess, type StartedProcess } from './processes';
+
+/** Runs `@supabase/lite` in a process of its own (see that file). */
+const LITE_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supabase-lite-main.ts');
 
 /** The repository's `supabase/migrations`, applied in file-name order like the Supabase CLI. */
 export const MIGRATIONS_DIR = path.resolve(
@@ -57,81 +60,80 @@ export interface SupabaseStandUp {
   /** `SUPABASE_SERVICE_ROLE_KEY` (a secret key: role service_role). */
   serviceRoleKey: string;
   postgres: PostgresServer;
-  /** A superuser connection for assertions (bypasses RLS). */
-  sql: postgres.Sql;
+  /** A superuser connection for assertions (bypasses RLS); a new one after a restart. */
+  readonly sql: postgres.Sql;
+  /** Stops PostgreSQL (an outage): Supabase answers errors until `startDatabase`. */
+  stopDatabase: () => Promise<void>;
+  startDatabase: () => Promise<void>;
   close: () => Promise<void>;
 }
 
 /**
  * Supabase on a real PostgreSQL: a throwaway cluster with Supabase's roles, the project's
  * migrations, and `@supabase/lite` (GoTrue + PostgREST reimplemented) serving `/auth/v1` and
- * `/rest/v1` over HTTP on a free port. GitHub OAuth points at `githubUrl` (the GitHub stand-in).
+ * `/rest/v1` over HTTP on a free port, in a child process stopped by PID. GitHub OAuth points at `githubUrl` (the GitHub stand-in).
  */
 export async function startSupabase(
   options: { githubUrl?: string; siteUrl?: string; redirectUrls?: string[] } = {},
 ): Promise<SupabaseStandUp> {
-  process.env.DO_NOT_TRACK = '1';
   const pg = await startPostgres();
-  let server: ServerType | undefined;
-  const sql = postgres(pg.url, { max: 4, onnotice: () => undefined });
+  const connect = () => postgres(pg.url, { max: 4, onnotice: () => undefined });
+  let sql = connect();
+  let lite: StartedProcess | undefined;
   try {
     await prepareSupabaseDatabase(pg);
+    await applyMigrations(sql);
     const anon = await generateApiKey('publishable');
     const secret = await generateApiKey('secret');
-    // Auth builds its own callback URL (GitHub's redirect_uri) from api.external_url, so the
-    // port has to be known before the app is made.
+    // Auth builds its own callback URL (GitHub's redirect_uri) from its external URL, so the
+    // port has to be known before it starts.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const app = new App({
-      api: { external_url: url, port },
-      connection: createPostgresConnection({ url: pg.url }),
-      auth: {
-        enabled: true,
-        jwt_secret: `grove-test-${Math.random().toString(36).slice(2)}-${Date.now()}-secret`,
-        publishable_key: anon.key,
-        secret_key: secret.key,
-        site_url: options.siteUrl ?? 'http://127.0.0.1:3000',
-        additional_redirect_urls: options.redirectUrls ?? ['http://127.0.0.1:*/**'],
-        external: options.githubUrl
-          ? {
-              github: {
-                enabled: true,
-                client_id: 'grove-test-client',
-                secret: 'grove-test-client-secret',
-                url: options.githubUrl,
-              },
-            }
-          : {},
-      },
-    });
-    await app.ensureSystemSchema();
-    await applyMigrations(sql);
-    server = await new Promise<ServerType>((resolve) => {
-      const started: ServerType = serve(
-        {
+    lite = await startProcess(process.execPath, [LITE_MAIN], {
+      cwd: path.dirname(LITE_MAIN),
+      env: {
+        PATH: process.env.PATH,
+        DO_NOT_TRACK: '1',
+        NODE_NO_WARNINGS: '1',
+        SUPALITE_CONFIG: JSON.stringify({
+          pgUrl: pg.url,
           port,
-          hostname: '127.0.0.1',
-          fetch: (request: Request) => app.fetch(request, { peerAddress: null }),
-        },
-        () => resolve(started),
-      );
+          anonKey: anon.key,
+          secretKey: secret.key,
+          jwtSecret: randomBytes(32).toString('hex'),
+          siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+          redirectUrls: options.redirectUrls ?? [],
+          githubUrl: options.githubUrl,
+        }),
+      },
+      ready: /supabase-lite listening/,
     });
-    const running = server;
+    const running = lite;
     return {
       url,
       anonKey: anon.key,
       serviceRoleKey: secret.key,
       postgres: pg,
-      sql,
-      close: async () => {
-        await new Promise<void>((resolve) => running.close(() => resolve()));
+      get sql() {
+        return sql;
+      },
+      // Our own pool is closed first: a client left on a dead server throws from its timers.
+      stopDatabase: async () => {
         await sql.end({ timeout: 1 });
-        await app.connection.close();
+        await pg.stop();
+      },
+      startDatabase: async () => {
+        await pg.start();
+        sql = connect();
+      },
+      close: async () => {
+        await running.stop('SIGTERM');
+        await sql.end({ timeout: 1 });
         await pg.close();
       },
     };
   } catch (error) {
-    server?.close();
+    await lite?.stop('SIGTERM');
     await sql.end({ timeout: 1 });
     await pg.close();
     throw error;

@@ -131,6 +131,34 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     expect(body).not.toContain(github.token);
     expect(github.requests.some((r) => r.path === '/api/v3/user/repos' && r.authorized)).toBe(true);
 
+    // A session on a GitHub repository: the worker clones with the vaulted token, syncs the
+    // session to Supabase, and the list is read from Supabase overlaid with the worker.
+    const created = await browse(jar, `${stack.webUrl}/api/workspace/session/create`, {
+      method: 'POST',
+      headers: {
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ repo: 'octo/hello' }),
+    });
+    expect(created.status).toBe(201);
+    const { session: made } = (await created.json()) as { session: { id: string } };
+    const deadline = Date.now() + 15_000;
+    let synced: { user_id: string; status: string }[] = [];
+    while (Date.now() < deadline) {
+      synced = await supabase.sql<{ user_id: string; status: string }[]>`
+        select user_id, status from public.workspace_sessions where id = ${made.id}`;
+      if (synced[0]?.status === 'active') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(synced[0]?.status).toBe('active');
+    const listed = await browse(jar, `${stack.webUrl}/api/workspace/sessions`);
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('x-grove-sessions-source')).toBe('supabase+worker');
+    const { sessions } = (await listed.json()) as { sessions: { id: string }[] };
+    expect(sessions.map((s) => s.id)).toEqual([made.id]);
+
     const settings = await (await browse(jar, `${stack.webUrl}/settings`)).text();
     expect(settings).toContain('Connected as octo');
     expect(settings).toContain('$7.00');

@@ -210,7 +210,7 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
       const ids = await createSessions(api, repo, 3);
       const traffic = chatTraffic(api, ids);
       await sleep(1_000);
-      await supabase.postgres.stop();
+      await supabase.stopDatabase();
       const answeredBefore = traffic.statuses.length;
       await sleep(3_000);
       // The worker kept serving chat (SQLite first) while Supabase was unreachable...
@@ -223,7 +223,7 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
       expect(during.sync.lagMs).toBeGreaterThan(500);
       const health = await fetch(`${worker.baseUrl}/health`);
       expect(health.status).toBe(200);
-      await supabase.postgres.start();
+      await supabase.startDatabase();
       await sleep(1_000);
       await traffic.stop();
       expect(traffic.statuses.every((s) => s === 200)).toBe(true);
@@ -249,7 +249,7 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     const dataDir = path.join(temp.dir, 'kill');
     const repo = createSourceRepo(path.join(temp.dir, 'kill-origin'));
     // Build a backlog while Supabase is down, so there is a long drain to interrupt.
-    await supabase.postgres.stop();
+    await supabase.stopDatabase();
     const env = { GROVE_SYNC_POLL_MS: '20', GROVE_SYNC_BATCH_SIZE: '25' };
     let worker = await startSyncingWorker(supabase, dataDir, TEST_SECRET, env);
     let killedMidDrain: boolean | undefined;
@@ -263,7 +263,7 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
       const traffic = chatTraffic(api, ids);
       await sleep(2_000);
       await traffic.stop();
-      await supabase.postgres.start();
+      await supabase.startDatabase();
       await waitFor(
         async () => (await supabase.sql`select 1 from public.chat_events limit 1`).length > 0,
         60_000,
