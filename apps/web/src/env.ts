@@ -21,6 +21,16 @@ const schema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'ENCRYPTION_KEY must be 64 hex characters')
     .optional(),
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/,
+      'ENCRYPTION_KEY_PREVIOUS: 64-hex keys, comma-separated',
+    )
+    .optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  GROVE_CHAT_DAILY_BUDGET_USD: z.coerce.number().nonnegative().optional(),
   GITHUB_URL: z.url().default('https://github.com'),
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
@@ -43,6 +53,12 @@ export interface WebEnv {
   workerSecret: string;
   sessionSecret: string;
   encryptionKey: string;
+  /** Rotated-out keys that still decrypt tokens stored under them. */
+  previousEncryptionKeys: string[];
+  /** The GitHub OAuth app's credentials, to refresh expiring GitHub user tokens. */
+  githubOAuthApp: { clientId: string; clientSecret: string } | undefined;
+  /** The worker's daily chat budget, when the operator shares it with the web (display only). */
+  chatDailyBudgetUsd: number | undefined;
   githubUrl: string;
   githubApiUrl: string;
   githubToken: string | undefined;
@@ -88,6 +104,15 @@ export function env(): WebEnv {
     workerSecret: v.WORKER_SECRET ?? local!.workerSecret,
     sessionSecret: local?.sessionSecret ?? '',
     encryptionKey: (v.ENCRYPTION_KEY ?? local!.encryptionKey).toLowerCase(),
+    previousEncryptionKeys: (v.ENCRYPTION_KEY_PREVIOUS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((key) => key.toLowerCase()),
+    githubOAuthApp:
+      v.GITHUB_CLIENT_ID && v.GITHUB_CLIENT_SECRET
+        ? { clientId: v.GITHUB_CLIENT_ID, clientSecret: v.GITHUB_CLIENT_SECRET }
+        : undefined,
+    chatDailyBudgetUsd: v.GROVE_CHAT_DAILY_BUDGET_USD,
     githubUrl: v.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: v.GITHUB_API_URL.replace(/\/+$/, ''),
     githubToken: v.GITHUB_TOKEN,

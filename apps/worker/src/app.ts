@@ -20,6 +20,8 @@ import { RepoMirrors } from './features/sessions/repo-mirrors';
 import { sessionRoutes } from './features/sessions/session-routes';
 import { SessionService } from './features/sessions/session-service';
 import { SessionStore } from './features/sessions/session-store';
+import type { SyncSink } from './features/sync/supabase-sink';
+import { createSyncFeature, type SyncFeature } from './features/sync/sync-feature';
 import { systemRoutes } from './features/system/system-routes';
 import { TerminalManager } from './features/terminals/terminal-manager';
 import { terminalRoutes } from './features/terminals/terminal-routes';
@@ -39,6 +41,8 @@ export interface AppDeps {
   logger?: Logger;
   /** The agent engine; the real Claude Code unless a test or benchmark passes another. */
   chatEngine?: ChatEngine;
+  /** Sync tuning for tests and benchmarks (a sink replaces Supabase). */
+  sync?: { sink?: SyncSink; idlePollMs?: number; batchSize?: number };
 }
 
 export interface WorkerApp {
@@ -50,6 +54,7 @@ export interface WorkerApp {
   terminals: TerminalManager;
   metrics: Metrics;
   recovery: RecoveryReport;
+  sync: SyncFeature;
   /** Waits for in-flight work (up to `timeoutMs`) and closes the database. */
   dispose: (timeoutMs?: number) => Promise<void>;
 }
@@ -80,6 +85,14 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     allowedOrigins: config.allowedOrigins,
   });
   const chat = createChatFeature({ db, config, sessions, logger, engine: deps.chatEngine });
+  const sync = createSyncFeature({
+    db,
+    metrics,
+    logger,
+    supabase: config.supabase,
+    ...config.sync,
+    ...deps.sync,
+  });
 
   const secret = secretKey(config.workerSecret);
   const app = express();
@@ -124,7 +137,9 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
           metrics.sessions.set({ status }, n);
         metrics.terminals.set({ kind: 'pty' }, terminals.liveCount);
         metrics.terminals.set({ kind: 'socket' }, terminals.socketCount);
+        sync.refreshGauges();
       },
+      () => sync.status(),
     ),
   );
 
@@ -162,6 +177,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     terminals,
     metrics,
     recovery,
+    sync,
     dispose: async (timeoutMs = 30_000) => {
       if (disposed) return;
       disposed = true;
@@ -169,6 +185,8 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
       const drained = await sessions.drain(timeoutMs);
       if (!drained) logger.warn('shutdown timed out with work still in flight');
       await terminals.dispose();
+      // Last: the sessions and chat above may still have written outbox entries.
+      await sync.dispose();
       db.close();
     },
   };

@@ -23,6 +23,8 @@ const envSchema = z.object({
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  GROVE_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  GROVE_SYNC_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
   GROVE_BUILD_COMMIT: z.string().optional(),
   GROVE_WEB_ORIGIN: z.string().optional(),
   GROVE_ALLOWED_ORIGINS: z.string().optional(),
@@ -60,6 +62,10 @@ export interface WorkerConfig {
   githubUrl: string;
   githubApiUrl: string;
   commit: string;
+  /** Supabase mode: where the outbox syncs to (service role; bypasses RLS). */
+  supabase: { url: string; serviceRoleKey: string } | undefined;
+  /** Outbox entries per Supabase round trip, and how often an idle sync loop looks again. */
+  sync: { batchSize: number; idlePollMs: number };
   /** Origins allowed to open terminal sockets (the web's, plus GROVE_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   terminal: {
@@ -87,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const values = parsed.data;
   const mode = values.NEXT_PUBLIC_SUPABASE_URL ? 'supabase' : 'local';
   const dataDir = resolveDataDir(values.GROVE_DATA_DIR);
+  if (mode === 'supabase' && !values.SUPABASE_SERVICE_ROLE_KEY) {
+    throw new Error('SUPABASE_SERVICE_ROLE_KEY is required with NEXT_PUBLIC_SUPABASE_URL');
+  }
   let workerSecret = values.WORKER_SECRET;
   if (!workerSecret) {
     if (mode !== 'local') {
@@ -108,6 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     githubUrl: values.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: values.GITHUB_API_URL.replace(/\/+$/, ''),
     commit: values.GROVE_BUILD_COMMIT ?? 'unknown',
+    supabase:
+      values.NEXT_PUBLIC_SUPABASE_URL && values.SUPABASE_SERVICE_ROLE_KEY
+        ? {
+            url: values.NEXT_PUBLIC_SUPABASE_URL.replace(/\/+$/, ''),
+            serviceRoleKey: values.SUPABASE_SERVICE_ROLE_KEY,
+          }
+        : undefined,
+    sync: { batchSize: values.GROVE_SYNC_BATCH_SIZE, idlePollMs: values.GROVE_SYNC_POLL_MS },
     allowedOrigins: parseOrigins(values.GROVE_WEB_ORIGIN, values.GROVE_ALLOWED_ORIGINS),
     terminal: {
       bufferBytes: values.GROVE_TERMINAL_BUFFER_BYTES,

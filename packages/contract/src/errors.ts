@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   update_conflict: 409,
   github_token_required: 403,
   github_auth_failed: 403,
+  github_reauth_required: 401,
   github_error: 502,
   rate_limited: 429,
   budget_exceeded: 429,

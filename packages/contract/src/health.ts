@@ -2,6 +2,25 @@ import { z } from 'zod';
 
 export const healthResponseSchema = z.object({ status: z.literal('ok') });
 
+/**
+ * The worker's outbox sync to Supabase (additive on `/version` and on each worker of
+ * `/api/workers/status`). `enabled: false` in local mode (SQLite alone).
+ */
+export const syncStatusSchema = z.object({
+  enabled: z.boolean(),
+  /** Outbox entries not yet in Supabase. */
+  outboxDepth: z.number(),
+  /** Age in ms of the oldest entry not yet in Supabase (0 when drained). */
+  lagMs: z.number(),
+  /** Failed attempts since the last success (0 when healthy). */
+  consecutiveFailures: z.number(),
+  /** Failed attempts since the worker started. */
+  failuresTotal: z.number(),
+  lastSuccessAt: z.string().nullable(),
+  lastFailureAt: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
 export const versionResponseSchema = z.object({
   version: z.string(),
   commit: z.string(),
@@ -9,6 +28,7 @@ export const versionResponseSchema = z.object({
   uptime: z.number(),
   memory: z.object({ rss: z.number(), heapUsed: z.number(), heapTotal: z.number() }),
   timestamp: z.string(),
+  sync: syncStatusSchema.optional(),
 });
 export type VersionResponse = z.infer<typeof versionResponseSchema>;
 
@@ -19,6 +39,7 @@ export const workerStatusSchema = z.object({
   version: z.string().nullable(),
   uptime: z.number().nullable(),
   latencyMs: z.number().nullable(),
+  sync: syncStatusSchema.nullable().optional(),
 });
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 

@@ -43,6 +43,12 @@ export interface GitHubStandIn {
   pulls: StandInPull[];
   /** Every request: method, path, and whether it carried the right token. */
   requests: { method: string; path: string; authorized: boolean }[];
+  /** The OAuth app GoTrue must present (`client_id`, `client_secret`). */
+  oauthApp: { clientId: string; clientSecret: string };
+  /** Every access token the OAuth endpoints issued (all authorize REST and git). */
+  issuedTokens: string[];
+  /** Makes a token invalid, as when it expires or the user revokes it. */
+  revokeToken: (token: string) => void;
   close: () => Promise<void>;
 }
 
@@ -93,12 +99,19 @@ function offeredToken(req: IncomingMessage): string | undefined {
 
 /**
  * A stand-in for GitHub on port 0: git's smart HTTP through `git http-backend` (the CGI that
- * ships with git) which requires the token, and the REST calls Grove uses (`GET /user`,
- * `GET /user/repos`, `POST /repos/{owner}/{repo}/pulls`, `GET …/pulls/{n}`) with GitHub's
+ * ships with git) which requires the token, GitHub's OAuth web flow (`/login/oauth/authorize`
+ * consents at once, `/login/oauth/access_token` for codes and refresh tokens), and the REST
+ * calls Grove and Supabase Auth use (`GET /user`, `GET /user/emails`, `GET /user/repos`, `POST /repos/{owner}/{repo}/pulls`, `GET …/pulls/{n}`) with GitHub's
  * response shapes and error bodies.
  */
 export async function startGitHubStandIn(
-  options: { token?: string; user?: Partial<GitHubUser> } = {},
+  options: {
+    token?: string;
+    user?: Partial<GitHubUser>;
+    oauthApp?: { clientId: string; clientSecret: string };
+    /** Issue expiring user tokens with refresh tokens (GitHub Apps), instead of the fixed token. */
+    expiringTokens?: boolean;
+  } = {},
 ): Promise<GitHubStandIn> {
   const temp = makeTempDir('grove-github-');
   const reposDir = path.join(temp.dir, 'repos');
@@ -112,6 +125,14 @@ export async function startGitHubStandIn(
   };
   const pulls: StandInPull[] = [];
   const requests: GitHubStandIn['requests'] = [];
+  const oauthApp = options.oauthApp ?? {
+    clientId: 'grove-test-client',
+    clientSecret: 'grove-test-client-secret',
+  };
+  const validTokens = new Set([token]);
+  const issuedTokens: string[] = [];
+  const codes = new Map<string, { redirectUri: string; scope: string }>();
+  const refreshTokens = new Set<string>();
   let url = '';
 
   const bareRepoPath = (fullName: string) => path.join(reposDir, `${fullName}.git`);
@@ -291,11 +312,95 @@ export async function startGitHubStandIn(
     };
   };
 
+  /** GitHub's web flow, step 1: the user (already signed in, consenting) goes back with a code. */
+  const authorize = (res: ServerResponse, query: URLSearchParams) => {
+    const redirectUri = query.get('redirect_uri');
+    if (query.get('client_id') !== oauthApp.clientId || !redirectUri) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    const code = randomUUID().replace(/-/g, '').slice(0, 20);
+    codes.set(code, { redirectUri, scope: query.get('scope') ?? '' });
+    const back = new URL(redirectUri);
+    back.searchParams.set('code', code);
+    const state = query.get('state');
+    if (state) back.searchParams.set('state', state);
+    res.writeHead(302, { location: back.toString() }).end();
+  };
+
+  const issue = (scope: string) => {
+    const expiring = options.expiringTokens === true;
+    const access = expiring ? `ghu_${randomUUID().replace(/-/g, '')}` : token;
+    validTokens.add(access);
+    issuedTokens.push(access);
+    const answer: Record<string, unknown> = { access_token: access, token_type: 'bearer', scope };
+    if (expiring) {
+      const refresh = `ghr_${randomUUID().replace(/-/g, '')}`;
+      refreshTokens.add(refresh);
+      Object.assign(answer, {
+        expires_in: 28_800,
+        refresh_token: refresh,
+        refresh_token_expires_in: 15_811_200,
+      });
+    }
+    return answer;
+  };
+
+  /**
+   * GitHub's web flow, step 2 (and refresh): form or JSON in; errors are 200 with an `error`
+   * field, as GitHub does it.
+   */
+  const accessToken = async (req: IncomingMessage, res: ServerResponse) => {
+    const raw = (await readBody(req)).toString('utf8');
+    const input = (req.headers['content-type'] ?? '').includes('json')
+      ? new Map(Object.entries(JSON.parse(raw) as Record<string, string>))
+      : new Map(new URLSearchParams(raw));
+    const fail = (error: string, description: string) =>
+      sendJson(res, 200, { error, error_description: description, error_uri: DOCS });
+    if (
+      input.get('client_id') !== oauthApp.clientId ||
+      input.get('client_secret') !== oauthApp.clientSecret
+    ) {
+      fail(
+        'incorrect_client_credentials',
+        'The client_id and/or client_secret passed are incorrect.',
+      );
+      return;
+    }
+    if (input.get('grant_type') === 'refresh_token') {
+      const refresh = input.get('refresh_token') ?? '';
+      if (!refreshTokens.delete(refresh)) {
+        fail('bad_refresh_token', 'The refresh token passed is incorrect or expired.');
+        return;
+      }
+      sendJson(res, 200, issue(''));
+      return;
+    }
+    const grant = codes.get(input.get('code') ?? '');
+    codes.delete(input.get('code') ?? '');
+    const redirect = input.get('redirect_uri');
+    if (!grant || (redirect && redirect !== grant.redirectUri)) {
+      fail('bad_verification_code', 'The code passed is incorrect or expired.');
+      return;
+    }
+    sendJson(res, 200, issue(grant.scope));
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const parsed = new URL(req.url ?? '/', 'http://stand-in');
     const offered = offeredToken(req);
-    const authorized = offered !== undefined && safeEqual(offered, token);
+    const authorized =
+      offered !== undefined && [...validTokens].some((valid) => safeEqual(offered, valid));
     requests.push({ method: req.method ?? 'GET', path: parsed.pathname, authorized });
+
+    if (req.method === 'GET' && parsed.pathname === '/login/oauth/authorize') {
+      authorize(res, parsed.searchParams);
+      return;
+    }
+    if (req.method === 'POST' && parsed.pathname === '/login/oauth/access_token') {
+      await accessToken(req, res);
+      return;
+    }
 
     const gitMatch = GIT_PATH.exec(parsed.pathname);
     if (gitMatch) {
@@ -321,7 +426,18 @@ export async function startGitHubStandIn(
     }
     const api = parsed.pathname.slice('/api/v3'.length);
     if (req.method === 'GET' && api === '/user') {
-      sendJson(res, 200, { ...user, type: 'User', html_url: `${url}/${user.login}` });
+      sendJson(res, 200, {
+        ...user,
+        type: 'User',
+        html_url: `${url}/${user.login}`,
+        avatar_url: `${url}/avatars/${user.login}.png`,
+      });
+      return;
+    }
+    if (req.method === 'GET' && api === '/user/emails') {
+      sendJson(res, 200, [
+        { email: user.email, primary: true, verified: true, visibility: 'public' },
+      ]);
       return;
     }
     if (req.method === 'GET' && api === '/user/repos') {
@@ -377,6 +493,11 @@ export async function startGitHubStandIn(
     },
     pulls,
     requests,
+    oauthApp,
+    issuedTokens,
+    revokeToken: (revoked) => {
+      validTokens.delete(revoked);
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,3 +8,5 @@ export * from './github-stand-in';
 export * from './github-webhooks';
 export * from './anthropic-stand-in';
 export * from './sse-client';
+export * from './postgres-server';
+export * from './supabase-stand-up';

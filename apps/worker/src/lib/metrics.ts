@@ -31,6 +31,32 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    outboxDepth: new Gauge({
+      name: 'grove_worker_outbox_depth',
+      help: 'Outbox entries not yet synced to Supabase.',
+      registers: [registry],
+    }),
+    syncLag: new Gauge({
+      name: 'grove_worker_sync_lag_seconds',
+      help: 'Age of the oldest outbox entry not yet synced (0 when drained).',
+      registers: [registry],
+    }),
+    syncFailures: new Counter({
+      name: 'grove_worker_sync_failures_total',
+      help: 'Outbox batches Supabase did not take (each is retried with backoff).',
+      registers: [registry],
+    }),
+    syncedEntries: new Counter({
+      name: 'grove_worker_synced_entries_total',
+      help: 'Outbox entries applied in Supabase.',
+      registers: [registry],
+    }),
+    syncEntryLag: new Histogram({
+      name: 'grove_worker_sync_entry_lag_seconds',
+      help: 'Time from an outbox write to its arrival in Supabase.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,9 +1,12 @@
+import { redirect } from 'next/navigation';
+
 import { env } from '@/env';
 
 export const dynamic = 'force-dynamic';
 
 export default function SignInPage() {
   const local = env().mode === 'local';
+  if (!local) redirect('/auth/login');
   return (
     <main>
       <header className="top">

@@ -4,6 +4,7 @@ import { AppError } from '@grove/contract';
 import { cookies } from 'next/headers';
 
 import { env } from '@/env';
+import { createClient } from '@/lib/supabase/server';
 
 import { LOCAL_OWNER_ID, SESSION_COOKIE, verifySessionCookie } from './local-session';
 
@@ -14,12 +15,36 @@ export interface CurrentUser {
   email?: string | undefined;
 }
 
-/** The signed-in user, or undefined. Server-side only; trusts nothing the browser says. */
+interface SupabaseClaims {
+  sub?: string;
+  email?: string;
+  user_metadata?: {
+    user_name?: string;
+    preferred_username?: string;
+    full_name?: string;
+    name?: string;
+  };
+}
+
+/**
+ * The signed-in user, or undefined. Server-side only; trusts nothing the browser says. In
+ * Supabase mode the session JWT is verified by `getClaims()` (signature checked against the
+ * project's keys, or by the Auth server) — never `getSession()`, which only reads the cookie.
+ */
 export async function getCurrentUser(): Promise<CurrentUser | undefined> {
   const config = env();
-  if (config.mode !== 'local') {
-    // Supabase sign-in arrives with the web-app issue; until then nobody is signed in there.
-    return undefined;
+  if (config.mode === 'supabase') {
+    const supabase = await createClient();
+    const { data, error } = await supabase.auth.getClaims();
+    const claims = data?.claims as SupabaseClaims | undefined;
+    if (error || !claims?.sub) return undefined;
+    const meta = claims.user_metadata ?? {};
+    return {
+      id: claims.sub,
+      login: meta.user_name ?? meta.preferred_username,
+      name: meta.full_name ?? meta.name,
+      email: claims.email,
+    };
   }
   const jar = await cookies();
   const userId = await verifySessionCookie(config.sessionSecret, jar.get(SESSION_COOKIE)?.value);

@@ -54,13 +54,13 @@ function startOfUtcDay(now: number): number {
  */
 export class ChatStore {
   readonly #db: Db;
-  readonly #bumpEventId: Statement<[string, string], { last_event_id: number }>;
+  readonly #bumpEventId: Statement<[string, string], { last_event_id: number; user_id: string }>;
   readonly #insertEvent: Statement<[string, number, string, string, string, string]>;
 
   constructor(db: Db) {
     this.#db = db;
     this.#bumpEventId = db.prepare(
-      'UPDATE chat_conversations SET last_event_id = last_event_id + 1, updated_at = ? WHERE session_id = ? RETURNING last_event_id',
+      'UPDATE chat_conversations SET last_event_id = last_event_id + 1, updated_at = ? WHERE session_id = ? RETURNING last_event_id, user_id',
     );
     this.#insertEvent = db.prepare(
       'INSERT INTO chat_events (session_id, id, run_id, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -166,7 +166,8 @@ export class ChatStore {
         entityId: `${sessionId}:${id}`,
         op: 'upsert',
         version: 1,
-        payload: { sessionId, id, runId, event, createdAt: now },
+        // userId: Supabase's row level security needs the owner on every synced row.
+        payload: { sessionId, userId: bumped.user_id, id, runId, event, createdAt: now },
       });
       return { id, runId, event };
     })();

@@ -1,4 +1,4 @@
-import type { VersionResponse } from '@grove/contract';
+import type { SyncStatus, VersionResponse } from '@grove/contract';
 import { Router } from 'express';
 
 import type { Metrics } from '../../lib/metrics';
@@ -14,6 +14,7 @@ export function systemRoutes(
   info: SystemInfo,
   metrics: Metrics,
   refreshGauges: () => void,
+  syncStatus?: () => SyncStatus,
 ): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
@@ -28,6 +29,7 @@ export function systemRoutes(
       uptime: Math.round((Date.now() - info.startedAt) / 1000),
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal },
       timestamp: new Date().toISOString(),
+      ...(syncStatus ? { sync: syncStatus() } : {}),
     };
     res.json(body);
   });

@@ -1,15 +1,27 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
+import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
 import { assertSameOrigin } from '@/lib/api/with-user';
 import { SESSION_COOKIE } from '@/lib/auth/local-session';
+import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
 
-export function POST(req: NextRequest): Response {
+/** Ends the session in both modes: Supabase's (server-side sign-out, cookies cleared) or ours. */
+export async function POST(req: NextRequest): Promise<Response> {
   try {
     assertSameOrigin(req);
-    const response = new NextResponse(null, { status: 303, headers: { location: '/sign-in' } });
+    const supabaseMode = env().mode === 'supabase';
+    if (supabaseMode) {
+      const supabase = await createClient();
+      // Revokes the refresh token on the Auth server and clears the sb-* cookies.
+      await supabase.auth.signOut();
+    }
+    const response = new NextResponse(null, {
+      status: 303,
+      headers: { location: supabaseMode ? '/auth/login' : '/sign-in' },
+    });
     response.cookies.set(SESSION_COOKIE, '', {
       httpOnly: true,
       sameSite: 'lax',

@@ -21,9 +21,18 @@ async function checkWorker(id: string, name: string, url: string): Promise<Worke
       version: version.version,
       uptime: version.uptime,
       latencyMs: Math.round(performance.now() - started),
+      sync: version.sync ?? null,
     };
   } catch {
-    return { id, name, status: 'offline', version: null, uptime: null, latencyMs: null };
+    return {
+      id,
+      name,
+      status: 'offline',
+      version: null,
+      uptime: null,
+      latencyMs: null,
+      sync: null,
+    };
   }
 }
 

@@ -1,0 +1,59 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+import { env } from '@/env';
+import { GITHUB_USER_TOKEN_LIFETIME_MS, storeGitHubToken } from '@/lib/auth/github-token';
+import { createClient } from '@/lib/supabase/server';
+
+export const dynamic = 'force-dynamic';
+
+function back(path: string): NextResponse {
+  // Relative: the browser's host, not the server's idea of it (see /auth/local).
+  const response = new NextResponse(null, { status: 303, headers: { location: path } });
+  response.headers.set('cache-control', 'no-store');
+  // The code was in the URL: keep it out of the next page's Referer.
+  response.headers.set('referrer-policy', 'no-referrer');
+  return response;
+}
+
+/**
+ * The end of GitHub OAuth: exchange the PKCE code for a Supabase session (cookies), and take
+ * the GitHub provider token — Supabase hands it over only here, once — into the vault,
+ * encrypted. Without a stored token the sign-in is refused (and the session ended): Grove
+ * cannot work for a user whose GitHub token it does not hold.
+ */
+export async function GET(req: NextRequest): Promise<Response> {
+  if (env().mode !== 'supabase') return back('/sign-in');
+  const code = req.nextUrl.searchParams.get('code');
+  if (!code) return back('/auth/login?error=oauth_failed');
+  const supabase = await createClient();
+  const { data, error } = await supabase.auth.exchangeCodeForSession(code);
+  if (error || !data.session) return back('/auth/login?error=oauth_failed');
+  const { session } = data;
+  if (!session.provider_token) {
+    await supabase.auth.signOut();
+    return back('/auth/login?error=no_provider_token');
+  }
+  try {
+    const meta = session.user.user_metadata as { user_name?: string };
+    await storeGitHubToken(session.user.id, {
+      accessToken: session.provider_token,
+      refreshToken: session.provider_refresh_token,
+      expiresAt: session.provider_refresh_token
+        ? new Date(Date.now() + GITHUB_USER_TOKEN_LIFETIME_MS)
+        : null,
+      login: meta.user_name ?? null,
+    });
+  } catch (cause) {
+    // eslint-disable-next-line no-console -- the cause belongs in the server log, not the page
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'storing the GitHub token failed',
+        err: String(cause),
+      }),
+    );
+    await supabase.auth.signOut();
+    return back('/auth/login?error=token_not_stored');
+  }
+  return back('/');
+}

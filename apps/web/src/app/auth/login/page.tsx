@@ -1,0 +1,42 @@
+import { redirect } from 'next/navigation';
+
+import { env } from '@/env';
+
+export const dynamic = 'force-dynamic';
+
+const MESSAGES: Record<string, string> = {
+  oauth_failed: 'GitHub sign-in did not complete. Try again.',
+  token_not_stored: 'Signed in, but your GitHub token could not be stored. Try again.',
+  no_provider_token: 'GitHub did not hand over a token. Try again.',
+};
+
+/** Supabase mode's sign-in page; local mode signs in with its access token at /sign-in. */
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string }>;
+}) {
+  if (env().mode !== 'supabase') redirect('/sign-in');
+  const { error } = await searchParams;
+  return (
+    <main>
+      <header className="top">
+        <h1>Sign in to Grove</h1>
+      </header>
+      <div className="panel">
+        {error ? (
+          <p role="alert" className="error">
+            {MESSAGES[error] ?? 'Sign-in failed. Try again.'}
+          </p>
+        ) : null}
+        <form action="/auth/github" method="post">
+          <p className="muted">
+            Grove uses your GitHub account to list your repositories, push branches and open pull
+            requests. Your GitHub token is stored encrypted and never sent to this browser.
+          </p>
+          <button type="submit">Sign in with GitHub</button>
+        </form>
+      </div>
+    </main>
+  );
+}

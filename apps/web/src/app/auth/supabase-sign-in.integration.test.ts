@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+import {
+  createSourceRepo,
+  makeTempDir,
+  startGitHubStandIn,
+  startSupabase,
+  type GitHubStandIn,
+  type SupabaseStandUp,
+} from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startStack, type Stack } from '@/testing/stack';
+
+/** The browser's cookies for the web origin: what a real browser would keep and send. */
+class CookieJar {
+  readonly cookies = new Map<string, { value: string; attributes: string }>();
+
+  take(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const expired = /max-age=0\b/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line);
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, { value, attributes: attributes.join(';') });
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, c]) => `${name}=${c.value}`).join('; ');
+  }
+}
+
+describe('Supabase mode: GitHub sign-in end to end', () => {
+  let github: GitHubStandIn;
+  let supabase: SupabaseStandUp;
+  let stack: Stack;
+  const temp = makeTempDir('grove-supa-web-');
+
+  beforeAll(async () => {
+    github = await startGitHubStandIn();
+    github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
+    supabase = await startSupabase({ githubUrl: github.url });
+    stack = await startStack({
+      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      GITHUB_URL: github.url,
+      GITHUB_API_URL: github.apiUrl,
+      GROVE_CHAT_DAILY_BUDGET_USD: '7',
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await supabase?.close();
+    await github?.close();
+    temp.cleanup();
+  });
+
+  /** Follows redirects like a browser, sending the jar only to the web app's origin. */
+  async function browse(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
+    let next = url;
+    let request = init;
+    for (let hop = 0; hop < 10; hop += 1) {
+      const web = new URL(next).origin === new URL(stack.webUrl).origin;
+      const headers = new Headers(request.headers);
+      if (web && jar.cookies.size > 0) headers.set('cookie', jar.header());
+      const response = await fetch(next, { ...request, headers, redirect: 'manual' });
+      if (web) jar.take(response);
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      next = new URL(location, next).toString();
+      request = {};
+    }
+    throw new Error('too many redirects');
+  }
+
+  it('signs in with GitHub, vaults the token encrypted, lists repos, and signs out', async () => {
+    const jar = new CookieJar();
+    const gate = await fetch(`${stack.webUrl}/settings`, { redirect: 'manual' });
+    expect(gate.status).toBe(307);
+    expect(new URL(gate.headers.get('location')!, stack.webUrl).pathname).toBe('/auth/login');
+    const login = await (await fetch(`${stack.webUrl}/auth/login`)).text();
+    expect(login).toContain('Sign in with GitHub');
+
+    const crossSite = await fetch(`${stack.webUrl}/auth/github`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      redirect: 'manual',
+    });
+    expect(crossSite.status).toBe(403);
+
+    const landed = await browse(jar, `${stack.webUrl}/auth/github`, {
+      method: 'POST',
+      headers: { origin: stack.webUrl, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(landed.status).toBe(200);
+    expect(new URL(landed.url || stack.webUrl).origin).toBe(new URL(stack.webUrl).origin);
+    expect(github.requests.some((r) => r.path === '/login/oauth/authorize')).toBe(true);
+
+    // Signed in: Supabase's session cookies, HttpOnly and SameSite=Lax.
+    const session = [...jar.cookies].filter(([name]) => name.startsWith('sb-'));
+    expect(session.length).toBeGreaterThan(0);
+    for (const [, cookie] of session) {
+      expect(cookie.attributes).toMatch(/HttpOnly/i);
+      expect(cookie.attributes).toMatch(/SameSite=lax/i);
+    }
+
+    // The database holds ciphertext, never the token.
+    const rows = await supabase.sql<{ access_token_enc: string; github_login: string }[]>`
+      select access_token_enc, github_login from public.github_tokens`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.github_login).toBe('octo');
+    expect(rows[0]!.access_token_enc).not.toContain(github.token);
+    expect(rows[0]!.access_token_enc).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    const dump = JSON.stringify(await supabase.sql`select * from public.github_tokens`);
+    expect(dump).not.toContain(github.token);
+
+    // The repo list comes from GitHub (the stand-in), with the decrypted token.
+    const repos = await browse(jar, `${stack.webUrl}/api/user/repos`);
+    expect(repos.status).toBe(200);
+    const body = await repos.text();
+    expect(JSON.parse(body)).toEqual({
+      repos: [{ fullName: 'octo/hello', defaultBranch: 'main', private: true }],
+    });
+    expect(body).not.toContain(github.token);
+    expect(github.requests.some((r) => r.path === '/api/v3/user/repos' && r.authorized)).toBe(true);
+
+    // A session on a GitHub repository: the worker clones with the vaulted token, syncs the
+    // session to Supabase, and the list is read from Supabase overlaid with the worker.
+    const created = await browse(jar, `${stack.webUrl}/api/workspace/session/create`, {
+      method: 'POST',
+      headers: {
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ repo: 'octo/hello' }),
+    });
+    expect(created.status).toBe(201);
+    const { session: made } = (await created.json()) as { session: { id: string } };
+    const deadline = Date.now() + 15_000;
+    let synced: { user_id: string; status: string }[] = [];
+    while (Date.now() < deadline) {
+      synced = await supabase.sql<{ user_id: string; status: string }[]>`
+        select user_id, status from public.workspace_sessions where id = ${made.id}`;
+      if (synced[0]?.status === 'active') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(synced[0]?.status).toBe('active');
+    const listed = await browse(jar, `${stack.webUrl}/api/workspace/sessions`);
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('x-grove-sessions-source')).toBe('supabase+worker');
+    const { sessions } = (await listed.json()) as { sessions: { id: string }[] };
+    expect(sessions.map((s) => s.id)).toEqual([made.id]);
+
+    const settings = await (await browse(jar, `${stack.webUrl}/settings`)).text();
+    expect(settings).toContain('Connected as octo');
+    expect(settings).toContain('$7.00');
+    expect(settings).not.toContain(github.token);
+
+    const out = await browse(jar, `${stack.webUrl}/auth/signout`, {
+      method: 'POST',
+      headers: { origin: stack.webUrl, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(out.status).toBe(200);
+    expect([...jar.cookies.keys()].filter((name) => name.startsWith('sb-'))).toEqual([]);
+    const after = await browse(jar, `${stack.webUrl}/api/user/repos`);
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+});

@@ -1,0 +1,74 @@
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+
+import { GitHubTokenForm } from '@/components/github-token-form';
+import { env } from '@/env';
+import { getCurrentUser } from '@/lib/auth/current-user';
+import { githubConnection } from '@/lib/auth/github-token';
+
+export const dynamic = 'force-dynamic';
+
+/** GitHub connection, tokens and the chat budget. No token is ever rendered. */
+export default async function SettingsPage() {
+  const user = await getCurrentUser();
+  const config = env();
+  if (!user) redirect(config.mode === 'supabase' ? '/auth/login' : '/sign-in');
+  let github: Awaited<ReturnType<typeof githubConnection>> | undefined;
+  let githubError: string | undefined;
+  try {
+    github = await githubConnection(user);
+  } catch {
+    githubError = 'The GitHub connection could not be read right now.';
+  }
+  const budget = config.chatDailyBudgetUsd;
+  return (
+    <main>
+      <header className="top">
+        <h1>Settings</h1>
+        <Link href="/">Sessions</Link>
+      </header>
+      <section className="panel" aria-labelledby="github">
+        <h2 id="github">GitHub</h2>
+        {githubError ? <p className="error">{githubError}</p> : null}
+        {github ? (
+          <p data-testid="github-status">
+            {github.connected
+              ? `Connected${github.login ? ` as ${github.login}` : ''} (${
+                  github.source === 'env' ? 'GITHUB_TOKEN' : 'stored encrypted'
+                })`
+              : 'Not connected'}
+            {github.expiresAt
+              ? ` · expires ${new Date(github.expiresAt).toUTCString()}${
+                  github.refreshable ? ', renewed automatically' : ''
+                }`
+              : ''}
+          </p>
+        ) : null}
+        {config.mode === 'local' ? (
+          <GitHubTokenForm
+            connected={github?.connected ?? false}
+            stored={github?.source === 'vault'}
+          />
+        ) : (
+          <form action="/auth/signout" method="post">
+            <p className="muted">
+              Your token comes from signing in with GitHub. To renew it, sign out and sign in again.
+            </p>
+            <button type="submit" className="secondary">
+              Sign out
+            </button>
+          </form>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="budget">
+        <h2 id="budget">Agent budget</h2>
+        <p data-testid="budget">
+          {budget !== undefined
+            ? `Daily chat budget: $${budget.toFixed(2)} per user (UTC day).`
+            : 'Daily chat budget: set on the worker (GROVE_CHAT_DAILY_BUDGET_USD, default $25).'}{' '}
+          A run over budget stops with “budget exceeded”; the message says when it resets.
+        </p>
+      </section>
+    </main>
+  );
+}

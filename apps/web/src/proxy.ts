@@ -1,0 +1,33 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+import { updateSession } from '@/lib/supabase/proxy';
+
+/**
+ * Next 16's proxy (formerly middleware). Only Supabase mode has a session to refresh; local
+ * mode passes every request through untouched. The proxy is bundled apart from the server, so it
+ * reads the two public variables itself (env.ts validates them at server start).
+ */
+export async function proxy(request: NextRequest) {
+  const url = runtimeEnv('NEXT_PUBLIC_SUPABASE_URL');
+  const anonKey = runtimeEnv('NEXT_PUBLIC_SUPABASE_ANON_KEY');
+  if (!url || !anonKey) return NextResponse.next();
+  return await updateSession(request, { url, anonKey });
+}
+
+/** Read at run time: a literal `process.env.NEXT_PUBLIC_…` would be frozen in at build time. */
+function runtimeEnv(name: string): string | undefined {
+  return process.env[name];
+}
+
+export const config = {
+  matcher: [
+    /*
+     * Match all request paths except for the ones starting with:
+     * - _next/static (static files)
+     * - _next/image (image optimization files)
+     * - favicon.ico (favicon file)
+     * Feel free to modify this pattern to include more paths.
+     */
+    '/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp)$).*)',
+  ],
+};

@@ -1,0 +1,40 @@
+import { createClient } from '@supabase/supabase-js';
+
+import type { PendingEntry } from './sync-store';
+
+/** A Supabase call that has not answered by then counts as a failure (and is retried). */
+export const SINK_TIMEOUT_MS = 10_000;
+
+export interface SyncSink {
+  /** Applies the entries in order, all or nothing; throws when Supabase did not take them. */
+  apply: (entries: readonly PendingEntry[]) => Promise<void>;
+}
+
+/**
+ * Writes outbox entries to Supabase with the service role, through `grove_sync_apply`
+ * (supabase/migrations): one round trip per batch, applied in order in one transaction,
+ * idempotent and last-write-wins by version — what a plain PostgREST upsert cannot express.
+ */
+export function createSupabaseSink(url: string, serviceRoleKey: string): SyncSink {
+  const client = createClient(url, serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: {
+      fetch: (input, init) =>
+        fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(SINK_TIMEOUT_MS) }),
+    },
+  });
+  return {
+    apply: async (entries) => {
+      const { error } = await client.rpc('grove_sync_apply', {
+        entries: entries.map((entry) => ({
+          entity: entry.entity,
+          entityId: entry.entityId,
+          op: entry.op,
+          version: entry.version,
+          payload: entry.payload,
+        })),
+      });
+      if (error) throw new Error(`supabase: ${error.code ?? ''} ${error.message}`.trim());
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { Db } from '../../db/database';
+
+export interface PendingEntry {
+  id: number;
+  entity: string;
+  entityId: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  payload: unknown;
+  createdAt: string;
+}
+
+interface OutboxRow {
+  id: number;
+  entity: string;
+  entity_id: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  payload: string;
+  created_at: string;
+}
+
+/** Sent entries are kept this long (for inspection), then pruned. */
+export const SENT_RETENTION_MS = 24 * 3_600_000;
+
+/** The sync loop's SQL on the outbox: read pending in id order, mark sent, measure. */
+export class SyncStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** The oldest `limit` entries not yet sent, in the order they were written. */
+  pending(limit: number): PendingEntry[] {
+    return this.#db
+      .prepare<[number], OutboxRow>(
+        `SELECT id, entity, entity_id, op, version, payload, created_at FROM outbox
+         WHERE sent_at IS NULL ORDER BY id LIMIT ?`,
+      )
+      .all(limit)
+      .map((row) => ({
+        id: row.id,
+        entity: row.entity,
+        entityId: row.entity_id,
+        op: row.op,
+        version: row.version,
+        payload: JSON.parse(row.payload) as unknown,
+        createdAt: row.created_at,
+      }));
+  }
+
+  markSent(ids: readonly number[], sentAt: string): void {
+    if (ids.length === 0) return;
+    const mark = this.#db.prepare('UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?');
+    this.#db.transaction(() => {
+      for (const id of ids) mark.run(sentAt, id);
+    })();
+  }
+
+  /** Counts the attempt on the entries that could not be sent; the error is kept for operators. */
+  markFailed(ids: readonly number[], error: string): void {
+    if (ids.length === 0) return;
+    const mark = this.#db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?',
+    );
+    this.#db.transaction(() => {
+      for (const id of ids) mark.run(error.slice(0, 500), id);
+    })();
+  }
+
+  /** How many entries wait, and when the oldest of them was written. */
+  backlog(): { depth: number; oldestCreatedAt: string | null } {
+    const row = this.#db
+      .prepare<[], { depth: number; oldest: string | null }>(
+        'SELECT count(*) AS depth, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL',
+      )
+      .get()!;
+    return { depth: row.depth, oldestCreatedAt: row.oldest };
+  }
+
+  pruneSent(before: string): number {
+    return this.#db
+      .prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?')
+      .run(before).changes;
+  }
+}
