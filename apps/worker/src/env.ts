@@ -25,6 +25,7 @@ const envSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
   GROVE_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   GROVE_SYNC_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
+  GROVE_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   GROVE_BUILD_COMMIT: z.string().optional(),
   GROVE_WEB_ORIGIN: z.string().optional(),
   GROVE_ALLOWED_ORIGINS: z.string().optional(),
@@ -65,7 +66,7 @@ export interface WorkerConfig {
   /** Supabase mode: where the outbox syncs to (service role; bypasses RLS). */
   supabase: { url: string; serviceRoleKey: string } | undefined;
   /** Outbox entries per Supabase round trip, and how often an idle sync loop looks again. */
-  sync: { batchSize: number; idlePollMs: number };
+  sync: { batchSize: number; idlePollMs: number; timeoutMs: number };
   /** Origins allowed to open terminal sockets (the web's, plus GROVE_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   terminal: {
@@ -124,7 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
             serviceRoleKey: values.SUPABASE_SERVICE_ROLE_KEY,
           }
         : undefined,
-    sync: { batchSize: values.GROVE_SYNC_BATCH_SIZE, idlePollMs: values.GROVE_SYNC_POLL_MS },
+    sync: {
+      batchSize: values.GROVE_SYNC_BATCH_SIZE,
+      idlePollMs: values.GROVE_SYNC_POLL_MS,
+      timeoutMs: values.GROVE_SYNC_TIMEOUT_MS,
+    },
     allowedOrigins: parseOrigins(values.GROVE_WEB_ORIGIN, values.GROVE_ALLOWED_ORIGINS),
     terminal: {
       bufferBytes: values.GROVE_TERMINAL_BUFFER_BYTES,

@@ -2,7 +2,7 @@ import { createClient } from '@supabase/supabase-js';
 
 import type { PendingEntry } from './sync-store';
 
-/** A Supabase call that has not answered by then counts as a failure (and is retried). */
+/** By default a Supabase call that has not answered in 10 s counts as a failure (and is retried). */
 export const SINK_TIMEOUT_MS = 10_000;
 
 export interface SyncSink {
@@ -15,12 +15,16 @@ export interface SyncSink {
  * (supabase/migrations): one round trip per batch, applied in order in one transaction,
  * idempotent and last-write-wins by version — what a plain PostgREST upsert cannot express.
  */
-export function createSupabaseSink(url: string, serviceRoleKey: string): SyncSink {
+export function createSupabaseSink(
+  url: string,
+  serviceRoleKey: string,
+  timeoutMs = SINK_TIMEOUT_MS,
+): SyncSink {
   const client = createClient(url, serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: {
       fetch: (input, init) =>
-        fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(SINK_TIMEOUT_MS) }),
+        fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
     },
   });
   return {

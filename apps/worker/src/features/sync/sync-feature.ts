@@ -37,6 +37,7 @@ export function createSyncFeature(deps: {
   sink?: SyncSink;
   idlePollMs?: number;
   batchSize?: number;
+  timeoutMs?: number;
 }): SyncFeature {
   const store = new SyncStore(deps.db);
   const { metrics } = deps;
@@ -52,7 +53,9 @@ export function createSyncFeature(deps: {
   }
   const loop = new SyncLoop({
     store,
-    sink: deps.sink ?? createSupabaseSink(deps.supabase!.url, deps.supabase!.serviceRoleKey),
+    sink:
+      deps.sink ??
+      createSupabaseSink(deps.supabase!.url, deps.supabase!.serviceRoleKey, deps.timeoutMs),
     logger: deps.logger.child({ feature: 'sync' }),
     idlePollMs: deps.idlePollMs,
     batchSize: deps.batchSize,

@@ -200,6 +200,8 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     const repo = createSourceRepo(path.join(temp.dir, 'outage-origin'));
     const worker = await startSyncingWorker(supabase, dataDir, TEST_SECRET, {
       GROVE_SYNC_POLL_MS: '20',
+      // A stopped database may leave a request hanging rather than failing: time it out fast.
+      GROVE_SYNC_TIMEOUT_MS: '1000',
     });
     try {
       const api = workerFetcher({
@@ -250,7 +252,11 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     const repo = createSourceRepo(path.join(temp.dir, 'kill-origin'));
     // Build a backlog while Supabase is down, so there is a long drain to interrupt.
     await supabase.stopDatabase();
-    const env = { GROVE_SYNC_POLL_MS: '20', GROVE_SYNC_BATCH_SIZE: '25' };
+    const env = {
+      GROVE_SYNC_POLL_MS: '20',
+      GROVE_SYNC_BATCH_SIZE: '25',
+      GROVE_SYNC_TIMEOUT_MS: '1000',
+    };
     let worker = await startSyncingWorker(supabase, dataDir, TEST_SECRET, env);
     let killedMidDrain: boolean | undefined;
     try {
