@@ -107,7 +107,8 @@ function rawFloodRate(): Promise<number> {
 async function main(): Promise<void> {
   const worker = await startProcess(
     process.execPath,
-    [path.resolve(import.meta.dirname, '../dist/main.js')],
+    // As scripts/start.mjs runs it.
+    ['--max-semi-space-size=32', path.resolve(import.meta.dirname, '../dist/main.js')],
     {
       env: {
         PATH: process.env.PATH,
@@ -152,9 +153,13 @@ async function runAll(
     return client;
   };
   /** User+system CPU seconds a process has used so far (from /proc). */
-  const cpuOf = (pid: number) => {
+  const cpuTimes = (pid: number) => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  };
+  const cpuOf = (pid: number) => {
+    const { user, system } = cpuTimes(pid);
+    return user + system;
   };
   const rssOf = (pid: number) =>
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
@@ -164,6 +169,7 @@ async function runAll(
   const viaWorker: number[] = [];
   const flood = await openTerminal();
   let workerCpu = 0;
+  const workerStart = cpuTimes(worker.pid);
   let clientCpu = 0;
   let floodSeconds = 0;
   for (let i = 0; i < FLOOD_ROUNDS; i++) {
@@ -192,6 +198,8 @@ async function runAll(
     // browser's part: JSON parsing, acks). With 2 cores, both compete with the producer.
     workerCpuShare: round(workerCpu / floodSeconds),
     clientCpuShare: round(clientCpu / floodSeconds),
+    workerUserSeconds: round(cpuTimes(worker.pid).user - workerStart.user),
+    workerSystemSeconds: round(cpuTimes(worker.pid).system - workerStart.system),
     runs: { raw: raw.map((n) => round(n)), worker: viaWorker.map((n) => round(n)) },
   };
   if (ONLY === 'flood') {
