@@ -26,13 +26,14 @@ function base64url(text: string): string {
  * whose HMAC runs as a thread-pool job (measured ~0.45 ms per token, on the path of every
  * chat message's first event); this takes microseconds. The worker verifies with jose.
  */
-export async function signWorkerToken(
+export function signWorkerToken(
   secret: Uint8Array,
   subject: WorkerTokenSubject,
   request: { method: string; path: string },
   ttlSeconds = 30,
 ): Promise<string> {
-  return signWorkerTokenSync(secret, subject, request, ttlSeconds);
+  // Still a promise, so callers (and a future asymmetric key) need not change.
+  return Promise.resolve(signWorkerTokenSync(secret, subject, request, ttlSeconds));
 }
 
 export function signWorkerTokenSync(
