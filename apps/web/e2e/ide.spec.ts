@@ -197,6 +197,12 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     const row = page.locator('tr[data-worker-id]');
     await expect(row.locator('.status')).toHaveText('online');
     await expect(row).toContainText(/\d+ ms/);
+    // Local mode: the worker reports its sync, switched off (SQLite alone).
+    await expect(row.locator('td[data-sync]')).toHaveAttribute('data-sync', 'off');
+    await expect(row.locator('td[data-sync]')).toContainText('off (local)');
+    await expect(
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }),
+    ).toHaveAttribute('href', '/settings');
     await screenshot(page, 'workers-desktop');
   });
 

@@ -6,7 +6,6 @@
  *   pnpm --filter @grove/worker bench        (needs `pnpm --filter @grove/web build`)
  */
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 
 import {
   createSourceRepo,
@@ -27,14 +26,28 @@ const OWNER = 'local-owner'; // the web's local-mode user id
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONCURRENT = Number(process.env.BENCH_STREAMS ?? 500);
 
-const now = () => performance.timeOrigin + performance.now();
+/** BENCH_CPU_PROF=<dir>: the worker and the web write V8 CPU profiles there on exit. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+const profileArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
 
-/** Sends one message and times it: first engine event, and each event's emit → arrival delay. */
+/**
+ * CLOCK_MONOTONIC in ms: one clock for every process on the machine, which the ticker
+ * stamps its events with too. (performance.timeOrigin is each process's own wall-clock
+ * reading at start, so comparing it across processes adds their skew to every delay.)
+ */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * Sends one message and times it: response headers, first engine event, and each event's
+ * emit → arrival delay.
+ */
 async function measure(send: () => Promise<Response>) {
   const started = now();
   let first = 0;
   const delays: number[] = [];
-  await readSse(await send(), {
+  const response = await send();
+  const headers = now() - started;
+  await readSse(response, {
     until: untilDone,
     onEvent: (event) => {
       const data = event.data as { type: string; text?: string };
@@ -44,7 +57,7 @@ async function measure(send: () => Promise<Response>) {
       delays.push(arrived - (JSON.parse(data.text!) as { t: number }).t);
     },
   });
-  return { first, delays };
+  return { headers, first, delays };
 }
 
 async function main(): Promise<void> {
@@ -62,7 +75,7 @@ async function main(): Promise<void> {
   };
   const worker = await startProcess(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+    [...profileArgs, '--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: { ...env, TICK_MS: '5', TICKS: '200', WORKER_PORT: '0' },
@@ -72,7 +85,7 @@ async function main(): Promise<void> {
   const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
   const web = await startProcess(
     process.execPath,
-    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    [...profileArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
     {
       cwd: path.join(ROOT, 'apps/web'),
       env: { ...env, NODE_ENV: 'production', WORKER_URL: workerUrl },
@@ -101,15 +114,19 @@ async function main(): Promise<void> {
     await measure(viaWeb); // warm-up: Next compiles nothing at runtime, but JITs and connects
     await measure(straight);
 
+    const headersDirect: number[] = [];
+    const headersWeb: number[] = [];
     const firstDirect: number[] = [];
     const firstWeb: number[] = [];
     const delayDirect: number[] = [];
     const delayWeb: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const a = await measure(straight);
+      headersDirect.push(a.headers);
       firstDirect.push(a.first);
       delayDirect.push(...a.delays);
       const b = await measure(viaWeb);
+      headersWeb.push(b.headers);
       firstWeb.push(b.first);
       delayWeb.push(...b.delays);
     }
@@ -162,6 +179,9 @@ async function main(): Promise<void> {
         webP50Ms: round(percentile(firstWeb, 50)),
         ratioP50: round(percentile(firstWeb, 50) / percentile(firstDirect, 50)),
         goalRatio: 1.3,
+        // Time to response headers: the request's own cost, before the engine's first tick.
+        directHeadersP50Ms: round(percentile(headersDirect, 50)),
+        webHeadersP50Ms: round(percentile(headersWeb, 50)),
       },
       perEventDelay: {
         directP50Ms: round(percentile(delayDirect, 50)),
@@ -169,6 +189,9 @@ async function main(): Promise<void> {
         webP50Ms: round(percentile(delayWeb, 50)),
         webP99Ms: round(percentile(delayWeb, 99)),
         goalP99Ms: 5,
+        directP999Ms: round(percentile(delayDirect, 99.9)),
+        webP999Ms: round(percentile(delayWeb, 99.9)),
+        events: delayDirect.length,
       },
       concurrent: {
         streams: CONCURRENT,

@@ -1,6 +1,6 @@
 'use client';
 
-import type { WorkerStatus } from '@grove/contract';
+import type { SyncStatus, WorkerStatus } from '@grove/contract';
 import { useCallback, useEffect, useState } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
@@ -8,6 +8,27 @@ import { errorMessage, formatDuration } from '@/lib/client/format';
 
 /** How often the table refreshes itself while the page is open. */
 const AUTO_REFRESH_MS = 10_000;
+
+/** The worker's outbox sync to Supabase, when it reports one (docs/api.md). */
+function SyncCell({ sync }: { sync: SyncStatus | null | undefined }) {
+  if (!sync) return <>—</>;
+  if (!sync.enabled) return <span className="muted">off (local)</span>;
+  const failing = sync.consecutiveFailures > 0;
+  return (
+    <div className="sync">
+      <span className={`status ${failing ? 'offline' : 'online'}`}>
+        {failing ? `failing ×${sync.consecutiveFailures}` : 'ok'}
+      </span>
+      <div className="muted small">
+        outbox {sync.outboxDepth} · lag {formatDuration(Math.round(sync.lagMs / 1000))}
+      </div>
+      <div className="muted small">
+        last success{' '}
+        {sync.lastSuccessAt ? new Date(sync.lastSuccessAt).toLocaleTimeString() : 'never'}
+      </div>
+    </div>
+  );
+}
 
 export function WorkersTable() {
   const [workers, setWorkers] = useState<WorkerStatus[] | undefined>();
@@ -63,6 +84,7 @@ export function WorkersTable() {
                 <th>Version</th>
                 <th>Uptime</th>
                 <th>Latency</th>
+                <th>Sync</th>
               </tr>
             </thead>
             <tbody>
@@ -80,6 +102,9 @@ export function WorkersTable() {
                   <td>{worker.version ?? '—'}</td>
                   <td>{worker.uptime === null ? '—' : formatDuration(worker.uptime)}</td>
                   <td>{worker.latencyMs === null ? '—' : `${worker.latencyMs} ms`}</td>
+                  <td data-sync={worker.sync ? (worker.sync.enabled ? 'on' : 'off') : 'none'}>
+                    <SyncCell sync={worker.sync} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { SiteHeader } from '@/components/site-header';
 import { redirect } from 'next/navigation';
 
 import { GitHubTokenForm } from '@/components/github-token-form';
@@ -23,10 +23,7 @@ export default async function SettingsPage() {
   const budget = config.chatDailyBudgetUsd;
   return (
     <main>
-      <header className="top">
-        <h1>Settings</h1>
-        <Link href="/">Sessions</Link>
-      </header>
+      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="settings" />
       <section className="panel" aria-labelledby="github">
         <h2 id="github">GitHub</h2>
         {githubError ? <p className="error">{githubError}</p> : null}

@@ -5,6 +5,13 @@ import type { ChatRunRow, StoredEvent } from './chat-store';
 type ToolCall = NonNullable<ChatMessage['toolCalls']>[number];
 
 /**
+ * Between two text blocks of one answer. Text events are the model's deltas, so a block
+ * boundary shows only as something else (a tool call, its result, a permission prompt)
+ * arriving in between; without a separator "…now." and "Done:" would run together.
+ */
+export const TEXT_BLOCK_SEPARATOR = '\n\n';
+
+/**
  * A session's history as messages, built from what was stored: per run, the user's message
  * and the assistant's answer (text, tool calls with their results, usage, how it ended).
  * Built from the events, so a run cut short by a crash reads exactly as far as it got.
@@ -26,12 +33,23 @@ export function buildHistory(runs: ChatRunRow[], events: StoredEvent[]): ChatMes
       runId: run.id,
     });
     let text = '';
+    // Set by any non-text event: the next text starts a new block.
+    let blockEnded = false;
     const toolCalls = new Map<string, ToolCall>();
     let usage: ChatMessage['usage'];
     let error: ChatMessage['error'];
     for (const { event } of byRun.get(run.id) ?? []) {
-      if (event.type === 'text') text += event.text;
-      else if (event.type === 'tool_use')
+      if (event.type === 'text') {
+        if (!event.text) continue;
+        const newBlock = blockEnded && text.trim() !== '';
+        blockEnded = false;
+        text = newBlock
+          ? `${text.trimEnd()}${TEXT_BLOCK_SEPARATOR}${event.text.trimStart()}`
+          : text + event.text;
+        continue;
+      }
+      if (event.type !== 'run') blockEnded = true;
+      if (event.type === 'tool_use')
         toolCalls.set(event.id, { id: event.id, name: event.name, input: event.input });
       else if (event.type === 'tool_result') {
         const call = toolCalls.get(event.toolUseId);

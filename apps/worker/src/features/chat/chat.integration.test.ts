@@ -115,7 +115,8 @@ describe('agent chat with the real Claude Code engine', () => {
     });
     expect(history.messages[1]).toMatchObject({
       role: 'assistant',
-      content: text,
+      // The two text blocks (before and after the Write) stay apart in the history.
+      content: 'Writing the file now.\n\nThe file is written.',
       status: 'completed',
       toolCalls: [{ name: 'Write', isError: false }],
     });
