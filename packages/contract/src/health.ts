@@ -16,6 +16,8 @@ export const syncStatusSchema = z.object({
   consecutiveFailures: z.number(),
   /** Failed attempts since the worker started. */
   failuresTotal: z.number(),
+  /** Entries Supabase refused for good, moved aside so the rest keeps draining. */
+  deadLetters: z.number(),
   lastSuccessAt: z.string().nullable(),
   lastFailureAt: z.string().nullable(),
 });
