@@ -42,6 +42,8 @@ export const workerStatusSchema = z.object({
   uptime: z.number().nullable(),
   latencyMs: z.number().nullable(),
   sync: syncStatusSchema.nullable().optional(),
+  /** Supabase mode: the worker's last heartbeat in Supabase's `workers` (null: none yet). */
+  lastSeenAt: z.string().nullable().optional(),
 });
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 

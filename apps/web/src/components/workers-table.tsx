@@ -9,6 +9,17 @@ import { errorMessage, formatDuration } from '@/lib/client/format';
 /** How often the table refreshes itself while the page is open. */
 const AUTO_REFRESH_MS = 10_000;
 
+/** The outbox at a glance: what waits, how late, what failed, what was set aside. */
+function describeSync(sync: WorkerStatus['sync']): string {
+  if (!sync) return '—';
+  if (!sync.enabled) return 'off (SQLite only)';
+  const parts = [`${sync.outboxDepth} pending`];
+  if (sync.lagMs > 0) parts.push(`lag ${formatDuration(Math.round(sync.lagMs / 1000))}`);
+  if (sync.consecutiveFailures > 0) parts.push(`${sync.consecutiveFailures} failing`);
+  if (sync.deadLetters > 0) parts.push(`${sync.deadLetters} dead letters`);
+  return parts.join(' · ');
+}
+
 export function WorkersTable() {
   const [workers, setWorkers] = useState<WorkerStatus[] | undefined>();
   const [checkedAt, setCheckedAt] = useState<string | undefined>();
@@ -63,6 +74,7 @@ export function WorkersTable() {
                 <th>Version</th>
                 <th>Uptime</th>
                 <th>Latency</th>
+                <th>Sync</th>
               </tr>
             </thead>
             <tbody>
@@ -80,6 +92,14 @@ export function WorkersTable() {
                   <td>{worker.version ?? '—'}</td>
                   <td>{worker.uptime === null ? '—' : formatDuration(worker.uptime)}</td>
                   <td>{worker.latencyMs === null ? '—' : `${worker.latencyMs} ms`}</td>
+                  <td data-testid="worker-sync">
+                    {describeSync(worker.sync)}
+                    {worker.lastSeenAt ? (
+                      <div className="muted small">
+                        last seen {new Date(worker.lastSeenAt).toLocaleTimeString()}
+                      </div>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
