@@ -12,7 +12,7 @@ export default async function HomePage() {
   if (!user) redirect('/sign-in');
   return (
     <main>
-      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="sessions" />
+      <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="sessions" />
       <SessionsPanel localMode={env().mode === 'local'} />
     </main>
   );

@@ -1,6 +1,12 @@
 import Link from 'next/link';
 /** The top bar of the list pages: name, navigation, who is signed in. */
-export function SiteHeader({ user, current }: { user: string; current: 'sessions' | 'workers' }) {
+export function SiteHeader({
+  user,
+  current,
+}: {
+  user: string;
+  current: 'sessions' | 'workers' | 'settings';
+}) {
   return (
     <header className="top">
       <nav aria-label="Main" className="nav">
@@ -14,6 +20,9 @@ export function SiteHeader({ user, current }: { user: string; current: 'sessions
         </Link>
         <Link href="/workers" aria-current={current === 'workers' ? 'page' : undefined}>
           Workers
+        </Link>
+        <Link href="/settings" aria-current={current === 'settings' ? 'page' : undefined}>
+          Settings
         </Link>
       </nav>
       <form action="/auth/signout" method="post" className="who">

@@ -1,7 +1,7 @@
-import Link from 'next/link';
 import { redirect } from 'next/navigation';
 
 import { GitHubTokenForm } from '@/components/github-token-form';
+import { SiteHeader } from '@/components/site-header';
 import { PreferencesForm } from '@/components/preferences-form';
 import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
@@ -28,10 +28,7 @@ export default async function SettingsPage() {
   const budget = config.chatDailyBudgetUsd;
   return (
     <main>
-      <header className="top">
-        <h1>Settings</h1>
-        <Link href="/">Sessions</Link>
-      </header>
+      <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="settings" />
       <section className="panel" aria-labelledby="github">
         <h2 id="github">GitHub</h2>
         {githubError ? <p className="error">{githubError}</p> : null}
