@@ -108,6 +108,7 @@ test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out'
     await expect(page.getByTestId('github-status')).toContainText('Connected as octo');
     await expect(page.getByRole('heading', { name: 'Preferences' })).toBeVisible();
     await page.getByLabel('Theme').selectOption('dark');
+    await page.getByLabel('Default base branch').fill('develop');
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await expect(page.getByRole('status')).toHaveText('Saved');
     await expect
@@ -123,6 +124,11 @@ test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out'
     await page.setViewportSize(PHONE);
     await screenshot(page, 'supabase-settings-phone');
     await page.setViewportSize(DESKTOP);
+    // The preference pre-fills the new-session form, also over a picked repo's default.
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await expect(page.getByLabel('Base branch')).toHaveValue('develop');
+    await page.getByRole('button', { name: 'octo/hello' }).click();
+    await expect(page.getByLabel('Base branch')).toHaveValue('develop');
   });
 
   await test.step('sign out ends the session', async () => {

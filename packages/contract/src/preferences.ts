@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 export const userPreferencesSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
-  /** The base branch a new session starts from when the repo picker gives none. */
+  /** The base branch new sessions start from (instead of the repository's default branch). */
   defaultBaseBranch: z
     .string()
     .trim()
