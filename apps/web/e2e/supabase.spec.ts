@@ -109,6 +109,7 @@ test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out'
     await expect(page.getByRole('heading', { name: 'Preferences' })).toBeVisible();
     await page.getByLabel('Theme').selectOption('dark');
     await page.getByLabel('Default base branch').fill('develop');
+    await page.getByLabel('Terminal font size').fill('16');
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await expect(page.getByRole('status')).toHaveText('Saved');
     await expect
@@ -131,7 +132,21 @@ test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out'
     await expect(page.getByLabel('Base branch')).toHaveValue('develop');
   });
 
+  await test.step('the terminal font size preference reaches the IDE terminal', async () => {
+    await page.getByLabel('Base branch').fill('main');
+    await page.getByRole('button', { name: 'Create session' }).click();
+    const row = page.locator('tr[data-session-id]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('active', { timeout: 30_000 });
+    await row.getByRole('link').first().click();
+    await expect(page.locator('[data-testid="terminal"]').first()).toHaveAttribute(
+      'data-font-size',
+      '16',
+    );
+  });
+
   await test.step('sign out ends the session', async () => {
+    await page.goto(`${stack.webUrl}/settings`);
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await expect(page).toHaveURL(/\/auth\/login$/);
     const cookies = await page.context().cookies();
