@@ -90,6 +90,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     metrics,
     logger,
     supabase: config.supabase,
+    identity: { id: config.name, name: config.name, version: packageJson.version },
     ...config.sync,
     ...deps.sync,
   });

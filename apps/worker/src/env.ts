@@ -26,6 +26,8 @@ const envSchema = z.object({
   GROVE_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   GROVE_SYNC_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
   GROVE_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  GROVE_SYNC_DEAD_LETTER_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
+  GROVE_WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   GROVE_BUILD_COMMIT: z.string().optional(),
   GROVE_WEB_ORIGIN: z.string().optional(),
   GROVE_ALLOWED_ORIGINS: z.string().optional(),
@@ -66,7 +68,15 @@ export interface WorkerConfig {
   /** Supabase mode: where the outbox syncs to (service role; bypasses RLS). */
   supabase: { url: string; serviceRoleKey: string } | undefined;
   /** Outbox entries per Supabase round trip, and how often an idle sync loop looks again. */
-  sync: { batchSize: number; idlePollMs: number; timeoutMs: number };
+  sync: {
+    batchSize: number;
+    idlePollMs: number;
+    timeoutMs: number;
+    /** Attempts before an entry Supabase refuses for good becomes a dead letter. */
+    deadLetterAfter: number;
+    /** How often the worker refreshes its own row in Supabase's `workers`. */
+    heartbeatMs: number;
+  };
   /** Origins allowed to open terminal sockets (the web's, plus GROVE_ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   terminal: {
@@ -129,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       batchSize: values.GROVE_SYNC_BATCH_SIZE,
       idlePollMs: values.GROVE_SYNC_POLL_MS,
       timeoutMs: values.GROVE_SYNC_TIMEOUT_MS,
+      deadLetterAfter: values.GROVE_SYNC_DEAD_LETTER_AFTER,
+      heartbeatMs: values.GROVE_WORKER_HEARTBEAT_MS,
     },
     allowedOrigins: parseOrigins(values.GROVE_WEB_ORIGIN, values.GROVE_ALLOWED_ORIGINS),
     terminal: {

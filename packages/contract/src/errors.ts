@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   internal_error: 500,
   worker_unreachable: 502,
   worker_unavailable: 503,
+  supabase_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

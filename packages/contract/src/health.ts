@@ -16,6 +16,8 @@ export const syncStatusSchema = z.object({
   consecutiveFailures: z.number(),
   /** Failed attempts since the worker started. */
   failuresTotal: z.number(),
+  /** Entries Supabase refused for good, moved aside so the rest keeps draining. */
+  deadLetters: z.number(),
   lastSuccessAt: z.string().nullable(),
   lastFailureAt: z.string().nullable(),
 });
@@ -40,6 +42,8 @@ export const workerStatusSchema = z.object({
   uptime: z.number().nullable(),
   latencyMs: z.number().nullable(),
   sync: syncStatusSchema.nullable().optional(),
+  /** Supabase mode: the worker's last heartbeat in Supabase's `workers` (null: none yet). */
+  lastSeenAt: z.string().nullable().optional(),
 });
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 

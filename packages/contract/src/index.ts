@@ -6,3 +6,5 @@ export * from './worker-auth';
 export * from './files';
 export * from './git';
 export * from './chat';
+export * from './preferences';
+export * from './chat-history';

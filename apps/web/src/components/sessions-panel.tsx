@@ -14,10 +14,17 @@ const BUSY_POLL_MS = 1_000;
 const IDLE_POLL_MS = 15_000;
 const SETTLING = new Set(['creating', 'updating', 'deleting']);
 
-export function SessionsPanel({ localMode }: { localMode: boolean }) {
+export function SessionsPanel({
+  localMode,
+  defaultBaseBranch,
+}: {
+  localMode: boolean;
+  /** The user's preference (/settings): pre-fills the base branch field. */
+  defaultBaseBranch?: string | null | undefined;
+}) {
   const [sessions, setSessions] = useState<Session[] | undefined>();
   const [repo, setRepo] = useState('');
-  const [baseBranch, setBaseBranch] = useState('');
+  const [baseBranch, setBaseBranch] = useState(defaultBaseBranch ?? '');
   const [pending, setPending] = useState<{ repo: string; since: number }[]>([]);
   const [error, setError] = useState<string | undefined>();
   const [, setTick] = useState(0);
@@ -55,7 +62,7 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
     setPending((list) => [...list, entry]);
     setError(undefined);
     setRepo('');
-    setBaseBranch('');
+    setBaseBranch(defaultBaseBranch ?? '');
     try {
       // Create answers once the worktree exists; meanwhile the poll shows the `creating` row.
       const { session } = await apiFetch<{ session: Session }>('/api/workspace/session/create', {
@@ -95,7 +102,7 @@ export function SessionsPanel({ localMode }: { localMode: boolean }) {
         <RepoPicker
           onPick={(picked) => {
             setRepo(picked.fullName);
-            setBaseBranch(picked.defaultBranch);
+            setBaseBranch(defaultBaseBranch ?? picked.defaultBranch);
             repoInput.current?.focus();
           }}
         />

@@ -22,6 +22,9 @@ function SyncCell({ sync }: { sync: SyncStatus | null | undefined }) {
       <div className="muted small">
         outbox {sync.outboxDepth} · lag {formatDuration(Math.round(sync.lagMs / 1000))}
       </div>
+      {sync.deadLetters > 0 ? (
+        <div className="muted small">{sync.deadLetters} dead letters</div>
+      ) : null}
       <div className="muted small">
         last success{' '}
         {sync.lastSuccessAt ? new Date(sync.lastSuccessAt).toLocaleTimeString() : 'never'}
@@ -102,8 +105,16 @@ export function WorkersTable() {
                   <td>{worker.version ?? '—'}</td>
                   <td>{worker.uptime === null ? '—' : formatDuration(worker.uptime)}</td>
                   <td>{worker.latencyMs === null ? '—' : `${worker.latencyMs} ms`}</td>
-                  <td data-sync={worker.sync ? (worker.sync.enabled ? 'on' : 'off') : 'none'}>
+                  <td
+                    data-testid="worker-sync"
+                    data-sync={worker.sync ? (worker.sync.enabled ? 'on' : 'off') : 'none'}
+                  >
                     <SyncCell sync={worker.sync} />
+                    {worker.lastSeenAt ? (
+                      <div className="muted small">
+                        last seen {new Date(worker.lastSeenAt).toLocaleTimeString()}
+                      </div>
+                    ) : null}
                   </td>
                 </tr>
               ))}

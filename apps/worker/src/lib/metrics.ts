@@ -41,6 +41,11 @@ export function createMetrics() {
       help: 'Age of the oldest outbox entry not yet synced (0 when drained).',
       registers: [registry],
     }),
+    deadLetters: new Gauge({
+      name: 'grove_worker_outbox_dead_letters',
+      help: 'Outbox entries Supabase refused for good, moved aside (not retried).',
+      registers: [registry],
+    }),
     syncFailures: new Counter({
       name: 'grove_worker_sync_failures_total',
       help: 'Outbox batches Supabase did not take (each is retried with backoff).',

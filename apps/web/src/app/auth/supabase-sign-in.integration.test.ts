@@ -11,28 +11,8 @@ import {
 } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { browse as browseAs, CookieJar } from '@/testing/browser-session';
 import { startStack, type Stack } from '@/testing/stack';
-
-/** The browser's cookies for the web origin: what a real browser would keep and send. */
-class CookieJar {
-  readonly cookies = new Map<string, { value: string; attributes: string }>();
-
-  take(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = /max-age=0\b/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line);
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, { value, attributes: attributes.join(';') });
-    }
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, c]) => `${name}=${c.value}`).join('; ');
-  }
-}
 
 describe('Supabase mode: GitHub sign-in end to end', () => {
   let github: GitHubStandIn;
@@ -62,23 +42,8 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     temp.cleanup();
   });
 
-  /** Follows redirects like a browser, sending the jar only to the web app's origin. */
-  async function browse(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
-    let next = url;
-    let request = init;
-    for (let hop = 0; hop < 10; hop += 1) {
-      const web = new URL(next).origin === new URL(stack.webUrl).origin;
-      const headers = new Headers(request.headers);
-      if (web && jar.cookies.size > 0) headers.set('cookie', jar.header());
-      const response = await fetch(next, { ...request, headers, redirect: 'manual' });
-      if (web) jar.take(response);
-      const location = response.headers.get('location');
-      if (response.status < 300 || response.status >= 400 || !location) return response;
-      next = new URL(location, next).toString();
-      request = {};
-    }
-    throw new Error('too many redirects');
-  }
+  const browse = (jar: CookieJar, url: string, init: RequestInit = {}) =>
+    browseAs(stack.webUrl, jar, url, init);
 
   it('signs in with GitHub, vaults the token encrypted, lists repos, and signs out', async () => {
     const jar = new CookieJar();

@@ -1,14 +1,16 @@
-import { SiteHeader } from '@/components/site-header';
 import { redirect } from 'next/navigation';
 
 import { GitHubTokenForm } from '@/components/github-token-form';
+import { SiteHeader } from '@/components/site-header';
+import { PreferencesForm } from '@/components/preferences-form';
 import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
 import { githubConnection } from '@/lib/auth/github-token';
+import { getPreferences } from '@/lib/preferences/preferences';
 
 export const dynamic = 'force-dynamic';
 
-/** GitHub connection, tokens and the chat budget. No token is ever rendered. */
+/** GitHub connection, tokens, preferences and the chat budget. No token is ever rendered. */
 export default async function SettingsPage() {
   const user = await getCurrentUser();
   const config = env();
@@ -20,10 +22,13 @@ export default async function SettingsPage() {
   } catch {
     githubError = 'The GitHub connection could not be read right now.';
   }
+  // Preferences come from Supabase in Supabase mode: when it does not answer, say so and
+  // leave the rest of the page working.
+  const preferences = await getPreferences(user).catch(() => undefined);
   const budget = config.chatDailyBudgetUsd;
   return (
     <main>
-      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="settings" />
+      <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="settings" />
       <section className="panel" aria-labelledby="github">
         <h2 id="github">GitHub</h2>
         {githubError ? <p className="error">{githubError}</p> : null}
@@ -55,6 +60,14 @@ export default async function SettingsPage() {
               Sign out
             </button>
           </form>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="preferences">
+        <h2 id="preferences">Preferences</h2>
+        {preferences ? (
+          <PreferencesForm initial={preferences} />
+        ) : (
+          <p className="error">Preferences cannot be read right now; try again shortly.</p>
         )}
       </section>
       <section className="panel" aria-labelledby="budget">

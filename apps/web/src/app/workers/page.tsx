@@ -11,7 +11,7 @@ export default async function WorkersPage() {
   if (!user) redirect('/sign-in');
   return (
     <main>
-      <SiteHeader user={user.name ?? user.login ?? 'signed in'} current="workers" />
+      <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="workers" />
       <WorkersTable />
     </main>
   );

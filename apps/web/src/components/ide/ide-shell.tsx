@@ -28,7 +28,13 @@ const PANES: { id: PaneId; label: string }[] = [
  * them. Every pane stays mounted either way: the terminal socket and a running chat stream
  * survive switching tabs.
  */
-export function IdeShell({ sessionId }: { sessionId: string }) {
+export function IdeShell({
+  sessionId,
+  terminalFontSize,
+}: {
+  sessionId: string;
+  terminalFontSize?: number | undefined;
+}) {
   const [session, setSession] = useState<Session | undefined>();
   const [loadError, setLoadError] = useState<string | undefined>();
   const [mobilePane, setMobilePane] = useState<PaneId>('files');
@@ -113,7 +119,7 @@ export function IdeShell({ sessionId }: { sessionId: string }) {
           <CodeEditor sessionId={sessionId} path={openPath} onSaved={touched} />
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
-          <TerminalPanel sessionId={sessionId} />
+          <TerminalPanel sessionId={sessionId} fontSize={terminalFontSize} />
         </section>
         <aside className="pane side" data-pane="chat" aria-label="Chat">
           <div className="side-tabs" role="tablist" aria-label="Side panel">

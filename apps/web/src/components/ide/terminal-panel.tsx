@@ -15,7 +15,14 @@ interface Tab {
 }
 
 /** Terminal tabs: the session's terminals from the worker, plus new ones opened here. */
-export function TerminalPanel({ sessionId }: { sessionId: string }) {
+export function TerminalPanel({
+  sessionId,
+  fontSize,
+}: {
+  sessionId: string;
+  /** The user's preference (/settings); xterm's default size otherwise. */
+  fontSize?: number | undefined;
+}) {
   const [tabs, setTabs] = useState<Tab[] | undefined>();
   const [current, setCurrent] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -73,6 +80,7 @@ export function TerminalPanel({ sessionId }: { sessionId: string }) {
             key={tab.key}
             sessionId={sessionId}
             terminalId={tab.terminalId}
+            fontSize={fontSize}
             visible={tab.key === current}
             onCreated={(terminalId) =>
               setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))

@@ -10,6 +10,8 @@ interface Props {
   sessionId: string;
   /** Absent: the first ticket creates a new terminal, reported through onCreated. */
   terminalId: string | undefined;
+  /** Read when the terminal opens (a change applies to terminals opened after it). */
+  fontSize?: number | undefined;
   visible: boolean;
   onCreated: (terminalId: string) => void;
 }
@@ -23,13 +25,17 @@ export interface TerminalHost extends HTMLDivElement {
  * One xterm.js terminal wired to a TerminalConnection. WebGL renders when the browser has it;
  * without (no GPU, context lost) xterm's DOM renderer takes over.
  */
-export function TerminalView({ sessionId, terminalId, visible, onCreated }: Props) {
+/** xterm's size when the user set none. */
+const DEFAULT_FONT_SIZE = 13;
+
+export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreated }: Props) {
   const host = useRef<TerminalHost>(null);
   const connection = useRef<TerminalConnection | undefined>(undefined);
   const fitRef = useRef<() => void>(() => undefined);
   const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
   // Read once: the connection owns the id after the first ticket.
   const initialId = useRef(terminalId);
+  const initialFontSize = useRef(fontSize ?? DEFAULT_FONT_SIZE);
   const created = useRef(onCreated);
   created.current = onCreated;
 
@@ -47,7 +53,7 @@ export function TerminalView({ sessionId, terminalId, visible, onCreated }: Prop
       const term = new Terminal({
         cursorBlink: true,
         fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        fontSize: 13,
+        fontSize: initialFontSize.current,
         scrollback: 10_000,
         theme: { background: '#0b0d11' },
       });
@@ -115,7 +121,12 @@ export function TerminalView({ sessionId, terminalId, visible, onCreated }: Prop
   return (
     <div className="terminal-view" hidden={!visible}>
       <TerminalStatusLine status={status} onRestart={() => connection.current?.restart()} />
-      <div ref={host} className="terminal-host" data-testid="terminal" />
+      <div
+        ref={host}
+        className="terminal-host"
+        data-testid="terminal"
+        data-font-size={initialFontSize.current}
+      />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import type { ChatEvent } from '@grove/contract';
 import { describe, expect, it } from 'vitest';
 
-import { buildHistory, TEXT_BLOCK_SEPARATOR } from './chat-history';
+import { TEXT_BLOCK_SEPARATOR } from '@grove/contract';
+
+import { buildHistory } from './chat-history';
 import type { ChatRunRow } from './chat-store';
 
 const run: ChatRunRow = {

@@ -1,12 +1,16 @@
 import { createClient } from '@supabase/supabase-js';
 
+import { isPermanentStatus, SyncSinkError } from './sync-sink-error';
 import type { PendingEntry } from './sync-store';
 
 /** By default a Supabase call that has not answered in 10 s counts as a failure (and is retried). */
 export const SINK_TIMEOUT_MS = 10_000;
 
 export interface SyncSink {
-  /** Applies the entries in order, all or nothing; throws when Supabase did not take them. */
+  /**
+   * Applies the entries in order, all or nothing; throws when Supabase did not take them (a
+   * `SyncSinkError` saying whether retrying can help).
+   */
   apply: (entries: readonly PendingEntry[]) => Promise<void>;
 }
 
@@ -29,7 +33,7 @@ export function createSupabaseSink(
   });
   return {
     apply: async (entries) => {
-      const { error } = await client.rpc('grove_sync_apply', {
+      const { error, status } = await client.rpc('grove_sync_apply', {
         entries: entries.map((entry) => ({
           entity: entry.entity,
           entityId: entry.entityId,
@@ -38,7 +42,12 @@ export function createSupabaseSink(
           payload: entry.payload,
         })),
       });
-      if (error) throw new Error(`supabase: ${error.code ?? ''} ${error.message}`.trim());
+      if (error) {
+        throw new SyncSinkError(
+          `supabase: ${status} ${error.code ?? ''} ${error.message}`.replace(/\s+/g, ' ').trim(),
+          isPermanentStatus(status),
+        );
+      }
     },
   };
 }

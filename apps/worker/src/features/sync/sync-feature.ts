@@ -6,6 +6,7 @@ import type { Metrics } from '../../lib/metrics';
 import { createSupabaseSink, type SyncSink } from './supabase-sink';
 import { SyncLoop } from './sync-loop';
 import { SyncStore } from './sync-store';
+import { startWorkerHeartbeat, type WorkerIdentity } from './worker-heartbeat';
 
 export interface SyncFeature {
   status: () => SyncStatus;
@@ -20,6 +21,7 @@ const DISABLED: SyncStatus = {
   lagMs: 0,
   consecutiveFailures: 0,
   failuresTotal: 0,
+  deadLetters: 0,
   lastSuccessAt: null,
   lastFailureAt: null,
 };
@@ -33,11 +35,15 @@ export function createSyncFeature(deps: {
   metrics: Metrics;
   logger: Logger;
   supabase: { url: string; serviceRoleKey: string } | undefined;
+  /** Who this worker is in Supabase's `workers` table. */
+  identity?: WorkerIdentity;
+  heartbeatMs?: number;
   /** Tests and the benchmark may pass their own sink or tuning. */
   sink?: SyncSink;
   idlePollMs?: number;
   batchSize?: number;
   timeoutMs?: number;
+  deadLetterAfter?: number;
 }): SyncFeature {
   const store = new SyncStore(deps.db);
   const { metrics } = deps;
@@ -47,16 +53,19 @@ export function createSyncFeature(deps: {
       refreshGauges: () => {
         metrics.outboxDepth.set(store.backlog().depth);
         metrics.syncLag.set(0);
+        metrics.deadLetters.set(0);
       },
       dispose: () => Promise.resolve(),
     };
   }
+  const sink =
+    deps.sink ??
+    createSupabaseSink(deps.supabase!.url, deps.supabase!.serviceRoleKey, deps.timeoutMs);
+  const logger = deps.logger.child({ feature: 'sync' });
   const loop = new SyncLoop({
     store,
-    sink:
-      deps.sink ??
-      createSupabaseSink(deps.supabase!.url, deps.supabase!.serviceRoleKey, deps.timeoutMs),
-    logger: deps.logger.child({ feature: 'sync' }),
+    sink,
+    logger,
     idlePollMs: deps.idlePollMs,
     batchSize: deps.batchSize,
     onSynced: (lags) => {
@@ -64,15 +73,29 @@ export function createSyncFeature(deps: {
       for (const lag of lags) metrics.syncEntryLag.observe(lag / 1000);
     },
     onFailure: () => metrics.syncFailures.inc(),
+    deadLetterAfter: deps.deadLetterAfter,
   });
   loop.start();
+  const heartbeat = deps.identity
+    ? startWorkerHeartbeat({
+        sink,
+        identity: deps.identity,
+        status: () => loop.status(),
+        logger,
+        intervalMs: deps.heartbeatMs,
+      })
+    : undefined;
   return {
     status: () => loop.status(),
     refreshGauges: () => {
       const status = loop.status();
       metrics.outboxDepth.set(status.outboxDepth);
       metrics.syncLag.set(status.lagMs / 1000);
+      metrics.deadLetters.set(status.deadLetters);
     },
-    dispose: () => loop.stop(),
+    dispose: () => {
+      heartbeat?.stop();
+      return loop.stop();
+    },
   };
 }

@@ -36,7 +36,7 @@ export class SyncStore {
     return this.#db
       .prepare<[number], OutboxRow>(
         `SELECT id, entity, entity_id, op, version, payload, created_at FROM outbox
-         WHERE sent_at IS NULL ORDER BY id LIMIT ?`,
+         WHERE sent_at IS NULL AND dead_lettered_at IS NULL ORDER BY id LIMIT ?`,
       )
       .all(limit)
       .map((row) => ({
@@ -69,11 +69,34 @@ export class SyncStore {
     })();
   }
 
+  /** Counts one more failed attempt on a single entry; returns its attempts so far. */
+  recordAttempt(id: number, error: string): number {
+    return this.#db
+      .prepare<[string, number], { attempts: number }>(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? RETURNING attempts',
+      )
+      .get(error.slice(0, 500), id)!.attempts;
+  }
+
+  /** Moves an entry aside: no longer pending, kept (with its last error) for inspection. */
+  deadLetter(id: number, at: string): void {
+    this.#db.prepare('UPDATE outbox SET dead_lettered_at = ? WHERE id = ?').run(at, id);
+  }
+
+  deadLetterCount(): number {
+    return this.#db
+      .prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM outbox WHERE dead_lettered_at IS NOT NULL',
+      )
+      .get()!.n;
+  }
+
   /** How many entries wait, and when the oldest of them was written. */
   backlog(): { depth: number; oldestCreatedAt: string | null } {
     const row = this.#db
       .prepare<[], { depth: number; oldest: string | null }>(
-        'SELECT count(*) AS depth, min(created_at) AS oldest FROM outbox WHERE sent_at IS NULL',
+        `SELECT count(*) AS depth, min(created_at) AS oldest FROM outbox
+         WHERE sent_at IS NULL AND dead_lettered_at IS NULL`,
       )
       .get()!;
     return { depth: row.depth, oldestCreatedAt: row.oldest };

@@ -195,6 +195,88 @@ describe('outbox sync to Supabase (@supabase/lite on PostgreSQL)', () => {
     }
   }
 
+  it('moves an entry Supabase refuses for good aside, keeps draining, and reports itself', async () => {
+    const worker = await startTestWorker({
+      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
+      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+      GROVE_SYNC_POLL_MS: '20',
+      GROVE_SYNC_DEAD_LETTER_AFTER: '2',
+      GROVE_WORKER_HEARTBEAT_MS: '200',
+      WORKER_NAME: 'dead-letter-worker',
+    });
+    try {
+      const user = randomUUID();
+      const session = (id: string, createdAt: string) => ({
+        entity: 'session',
+        entityId: id,
+        op: 'upsert' as const,
+        version: 1,
+        payload: {
+          id,
+          userId: user,
+          repo: 'octo/repo',
+          baseBranch: 'main',
+          branchName: `session/${id}`,
+          status: 'active',
+          createdAt,
+          updatedAt: new Date().toISOString(),
+        },
+      });
+      const db = worker.worker.db;
+      db.transaction(() => {
+        appendOutbox(db, session('good-before', '2026-01-01T00:00:00.000Z'));
+        // Not a timestamp: PostgreSQL refuses it (22007) however often it is sent.
+        appendOutbox(db, session('poison', 'not-a-date'));
+        for (let n = 1; n <= 5; n += 1)
+          appendOutbox(db, session(`good-after-${n}`, '2026-01-01T00:00:00.000Z'));
+      })();
+      await waitFor(() => worker.worker.sync.status().outboxDepth === 0, 20_000, 'drain');
+
+      const rows = await supabase.sql<{ id: string }[]>`
+        select id from public.workspace_sessions where user_id = ${user} order by id`;
+      expect(rows.map((r) => r.id)).toEqual([
+        'good-after-1',
+        'good-after-2',
+        'good-after-3',
+        'good-after-4',
+        'good-after-5',
+        'good-before',
+      ]);
+      const [dead] = db
+        .prepare<[], { entity_id: string; attempts: number; last_error: string }>(
+          'SELECT entity_id, attempts, last_error FROM outbox WHERE dead_lettered_at IS NOT NULL',
+        )
+        .all();
+      expect(dead).toMatchObject({ entity_id: 'poison', attempts: 2 });
+      expect(dead!.last_error).toMatch(/supabase: 4\d\d/);
+
+      const version = (await (await fetch(`${worker.baseUrl}/version`)).json()) as {
+        version: string;
+        sync: { deadLetters: number; outboxDepth: number };
+      };
+      expect(version.sync).toMatchObject({ deadLetters: 1, outboxDepth: 0 });
+      const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^grove_worker_outbox_dead_letters 1$/m);
+
+      // The worker's own row, with its sync status, through the same service-role path.
+      let row: { version: string; sync: { deadLetters?: number } } | undefined;
+      await waitFor(
+        async () => {
+          [row] = await supabase.sql<{ version: string; sync: { deadLetters?: number } }[]>`
+            select version, sync from public.workers where id = 'dead-letter-worker'
+            and last_seen_at > now() - interval '5 seconds'`;
+          return row?.sync.deadLetters === 1;
+        },
+        10_000,
+        'heartbeat',
+      );
+      expect(row!.version).toBe(version.version);
+    } finally {
+      await worker.close();
+      worker.cleanup();
+    }
+  });
+
   it('keeps answering while PostgreSQL is down, then drains every entry exactly once', async () => {
     const dataDir = path.join(temp.dir, 'outage');
     const repo = createSourceRepo(path.join(temp.dir, 'outage-origin'));

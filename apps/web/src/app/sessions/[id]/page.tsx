@@ -3,6 +3,7 @@ import { notFound, redirect } from 'next/navigation';
 
 import { IdeShell } from '@/components/ide/ide-shell';
 import { getCurrentUser } from '@/lib/auth/current-user';
+import { getPreferences } from '@/lib/preferences/preferences';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,5 +12,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   if (!user) redirect('/sign-in');
   const { id } = await params;
   if (!sessionIdSchema.safeParse(id).success) notFound();
-  return <IdeShell sessionId={id} />;
+  // The terminal's font size is a preference; without Supabase answering, the default.
+  const preferences = await getPreferences(user).catch(() => undefined);
+  return <IdeShell sessionId={id} terminalFontSize={preferences?.terminalFontSize} />;
 }

@@ -2,6 +2,7 @@ import { versionResponseSchema, type WorkerStatus } from '@grove/contract';
 
 import { env } from '@/env';
 import { withUser } from '@/lib/api/with-user';
+import { readWorkerHeartbeat } from '@/lib/workers/supabase-workers';
 
 /** A worker that has not answered /version by then is shown offline. */
 const WORKER_CHECK_TIMEOUT_MS = 5_000;
@@ -36,9 +37,22 @@ async function checkWorker(id: string, name: string, url: string): Promise<Worke
   }
 }
 
+/**
+ * Supabase mode adds each worker's last heartbeat from Supabase's `workers` table: when it was
+ * last seen and, while it is offline, the version and sync status it last reported.
+ */
+async function withHeartbeat(status: WorkerStatus): Promise<WorkerStatus> {
+  const beat = await readWorkerHeartbeat(status.name);
+  if (!beat) return { ...status, lastSeenAt: null };
+  if (status.status === 'online') return { ...status, lastSeenAt: beat.lastSeenAt };
+  return { ...status, version: beat.version, sync: beat.sync, lastSeenAt: beat.lastSeenAt };
+}
+
 export const GET = withUser(async ({ requestId }) => {
   const config = env();
-  const workers = await Promise.all([checkWorker('default', config.workerName, config.workerUrl)]);
+  const checked = await Promise.all([checkWorker('default', config.workerName, config.workerUrl)]);
+  const workers =
+    config.mode === 'supabase' ? await Promise.all(checked.map(withHeartbeat)) : checked;
   return Response.json(
     { workers, timestamp: new Date().toISOString() },
     { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },

@@ -1,5 +1,6 @@
 import { parseOrThrow, sessionIdSchema } from '@grove/contract';
 
+import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
 import { withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -15,8 +16,10 @@ export const GET = withUser<Params>(async ({ user, params, requestId }) => {
 
 export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
   const id = parseOrThrow(sessionIdSchema, params.id, 'session id');
-  return relayWorkerResponse(
+  const relayed = await relayWorkerResponse(
     await callWorker({ user, method: 'DELETE', path: `/sessions/${id}`, requestId }),
     requestId,
   );
+  await recordActivityOnSuccess(user, 'session.deleted', relayed, () => ({ sessionId: id }));
+  return relayed;
 });

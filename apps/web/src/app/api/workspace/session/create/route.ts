@@ -1,5 +1,6 @@
 import { createSessionBodySchema, idempotencyKeySchema, parseOrThrow } from '@grove/contract';
 
+import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { githubTokenFor } from '@/lib/auth/github-token';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
@@ -20,5 +21,13 @@ export const POST = withUser(async ({ req, user, requestId }) => {
     headers: key ? { 'idempotency-key': key } : {},
     githubToken: await githubTokenFor(user),
   });
-  return relayWorkerResponse(response, requestId);
+  const relayed = await relayWorkerResponse(response, requestId);
+  // A replayed idempotent create is the same action again, not a new one.
+  if (!relayed.headers.has('idempotent-replayed')) {
+    await recordActivityOnSuccess(user, 'session.created', relayed, (answer) => ({
+      sessionId: (answer as { session?: { id?: string } } | null)?.session?.id,
+      repo: body.repo,
+    }));
+  }
+  return relayed;
 });

@@ -1,6 +1,16 @@
+import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
 import { withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
-export const POST = withUser<{ id: string }>((ctx) =>
-  proxySessionCall(ctx, { method: 'POST', suffix: '/git/push', needsGitHub: true }),
-);
+export const POST = withUser<{ id: string }>(async (ctx) => {
+  const response = await proxySessionCall(ctx, {
+    method: 'POST',
+    suffix: '/git/push',
+    needsGitHub: true,
+  });
+  await recordActivityOnSuccess(ctx.user, 'git.push', response, (answer) => ({
+    sessionId: ctx.params.id,
+    branch: (answer as { branch?: string } | null)?.branch,
+  }));
+  return response;
+});

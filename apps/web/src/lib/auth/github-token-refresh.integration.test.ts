@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+import {
+  createSourceRepo,
+  makeTempDir,
+  startGitHubStandIn,
+  startSupabase,
+  type GitHubStandIn,
+  type SupabaseStandUp,
+} from '@grove/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { browse, signInWithGitHub, type CookieJar } from '@/testing/browser-session';
+import { startStack, type Stack } from '@/testing/stack';
+
+interface TokenRow {
+  access_token_enc: string;
+  refresh_token_enc: string | null;
+  expires_at: Date | null;
+}
+
+/**
+ * GitHub's expiring user tokens (GitHub Apps): the web refreshes an expired token with its
+ * refresh token at GitHub (the stand-in), stores the new pair encrypted, and asks the user to
+ * sign in again (401 github_reauth_required) when it cannot.
+ */
+describe('Supabase mode: an expired GitHub token', () => {
+  let github: GitHubStandIn;
+  let supabase: SupabaseStandUp;
+  let stack: Stack;
+  let jar: CookieJar;
+  let spentRefreshEnc: string | null = null;
+  const temp = makeTempDir('grove-refresh-');
+
+  beforeAll(async () => {
+    github = await startGitHubStandIn({ expiringTokens: true });
+    github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
+    supabase = await startSupabase({ githubUrl: github.url });
+    stack = await startStack({
+      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      GITHUB_URL: github.url,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_CLIENT_ID: github.oauthApp.clientId,
+      GITHUB_CLIENT_SECRET: github.oauthApp.clientSecret,
+    });
+    jar = await signInWithGitHub(stack.webUrl);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await supabase?.close();
+    await github?.close();
+    temp.cleanup();
+  });
+
+  const repos = () => browse(stack.webUrl, jar, `${stack.webUrl}/api/user/repos`);
+  const row = async () =>
+    (
+      await supabase.sql<TokenRow[]>`
+      select access_token_enc, refresh_token_enc, expires_at from public.github_tokens`
+    )[0]!;
+  const refreshCalls = () =>
+    github.requests.filter((r) => r.method === 'POST' && r.path === '/login/oauth/access_token')
+      .length;
+
+  it('refreshes an expired token once, stores the new one encrypted, and lists repos', async () => {
+    const signedIn = await row();
+    expect(signedIn.refresh_token_enc).not.toBeNull();
+    spentRefreshEnc = signedIn.refresh_token_enc;
+    expect(signedIn.expires_at!.getTime()).toBeGreaterThan(Date.now());
+    expect((await repos()).status).toBe(200);
+    const before = refreshCalls();
+
+    await supabase.sql`update public.github_tokens set expires_at = now() - interval '1 minute'`;
+    const answer = await repos();
+    expect(answer.status).toBe(200);
+    const body = await answer.text();
+    expect(JSON.parse(body)).toEqual({
+      repos: [{ fullName: 'octo/hello', defaultBranch: 'main', private: true }],
+    });
+    expect(refreshCalls()).toBe(before + 1);
+
+    const refreshed = await row();
+    expect(refreshed.access_token_enc).not.toBe(signedIn.access_token_enc);
+    expect(refreshed.refresh_token_enc).not.toBe(signedIn.refresh_token_enc);
+    expect(refreshed.expires_at!.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+    // The new token GitHub issued is stored, but only as ciphertext; none reaches the browser.
+    const newest = github.issuedTokens.at(-1)!;
+    expect(JSON.stringify(refreshed)).not.toContain(newest);
+    expect(body).not.toContain(newest);
+
+    // Still valid: no second refresh.
+    expect((await repos()).status).toBe(200);
+    expect(refreshCalls()).toBe(before + 1);
+  });
+
+  it('asks to sign in again when the refresh token is refused or missing', async () => {
+    // The refresh token from sign-in was used up by the refresh above: GitHub refuses it.
+    await supabase.sql`update public.github_tokens
+      set expires_at = now() - interval '1 minute', refresh_token_enc = ${spentRefreshEnc}`;
+    const refused = await repos();
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'github_reauth_required',
+    );
+
+    await supabase.sql`update public.github_tokens set refresh_token_enc = null`;
+    const none = await repos();
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe(
+      'github_reauth_required',
+    );
+  });
+});
