@@ -4,7 +4,8 @@
  *
  *   pnpm --filter @grove/worker bench        (or `pnpm bench` at the root)
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,8 @@ import { startTestWorker } from '../src/testing/harness';
 import { percentile, reportResult, round } from './bench-utils';
 
 const FILES = 5_000;
+// Async, so the in-process worker's event loop (and its keep-alive sockets) is never blocked.
+const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 async function main(): Promise<void> {
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   };
   // Warm-up: the first create builds the worker's mirror; neither side times its first run.
   await api(`/sessions/${await create()}`, { method: 'DELETE' });
-  execFileSync('git', [
+  await run('git', [
     '-C',
     rawMirror,
     'worktree',
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) {
     const tree = path.join(rawTrees, `t${i}`);
     let started = performance.now();
-    execFileSync('git', [
+    await run('git', [
       '-C',
       rawMirror,
       'worktree',
