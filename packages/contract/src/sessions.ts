@@ -108,6 +108,8 @@ export const sessionSchema = z.object({
       state: z.enum(['open', 'closed', 'merged']),
     })
     .nullable(),
+  /** While `creating`: how far the repository fetch is (git's own stage names and percent). */
+  progress: z.object({ stage: z.string(), percent: z.number() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

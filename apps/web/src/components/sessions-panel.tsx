@@ -197,6 +197,11 @@ export function SessionsPanel({
                       )}
                       from <code>{session.baseBranch || '…'}</code>
                     </div>
+                    {session.progress && (
+                      <div className="muted small" data-testid="create-progress">
+                        {session.progress.stage} {session.progress.percent}%
+                      </div>
+                    )}
                     {session.error && <div className="error small">{session.error}</div>}
                   </td>
                   <td className="hide-narrow">

@@ -1,4 +1,4 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit, type SimpleGitProgressEvent } from 'simple-git';
 import { pickEnv } from './env-allowlist';
 
 /** Variables a git child may inherit from the worker; everything else is dropped. */
@@ -46,10 +46,17 @@ export function buildGitEnv(
  * A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment,
  * plus `extraEnv` (e.g. GIT_INDEX_FILE for a scratch index).
  */
+/** What a long git transfer reports while it runs (from `--progress` on stderr). */
+export interface GitProgress {
+  stage: string;
+  percent: number;
+}
+
 export function createGit(
   baseDir: string,
   options: GitEnvOptions,
   extraEnv: Record<string, string> = {},
+  onProgress?: (progress: GitProgress) => void,
 ): SimpleGit {
   const env = { ...buildGitEnv(options), ...extraEnv };
   const git = simpleGit({
@@ -60,6 +67,12 @@ export function createGit(
     allowEnvironment: Object.keys(env).filter((name) => name.startsWith('GIT_')),
     // The token's extraHeader travels as GIT_CONFIG_COUNT/KEY/VALUE, which simple-git guards.
     ...(options.credentials ? { unsafe: { allowUnsafeConfigEnvCount: true } } : {}),
+    ...(onProgress
+      ? {
+          progress: (event: SimpleGitProgressEvent) =>
+            onProgress({ stage: event.stage, percent: event.progress }),
+        }
+      : {}),
   });
   return git.env(env);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AppError } from '@grove/contract';
 import type { Logger } from 'pino';
 
-import { createGit, scrubGitMessage, type GitEnvOptions } from '../../lib/git';
+import { createGit, scrubGitMessage, type GitEnvOptions, type GitProgress } from '../../lib/git';
 import type { KeyedMutex } from '../../lib/keyed-mutex';
 import type { RepoSource } from './repo-source';
 
@@ -65,18 +65,22 @@ export class RepoMirrors {
   }
 
   /** Creates the mirror on first use and fetches it when older than the freshness window. Hold the lock. */
-  async ensure(source: RepoSource, token?: string): Promise<MirrorInfo> {
+  async ensure(
+    source: RepoSource,
+    token?: string,
+    onProgress?: (progress: GitProgress) => void,
+  ): Promise<MirrorInfo> {
     const mirror = this.mirrorPath(source.key);
     const options = this.gitOptions(source, token);
     const secrets = token ? [token] : [];
     try {
       if (!existsSync(mirror)) {
-        await this.#create(source, mirror, options);
+        await this.#create(source, mirror, options, onProgress);
       } else if (
         Date.now() - (await this.#lastFetchedAt(source.key, mirror)) >
         this.#options.mirrorFreshMs
       ) {
-        await this.#fetch(source.key, mirror, options);
+        await this.#fetch(source.key, mirror, options, onProgress);
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
@@ -98,7 +102,12 @@ export class RepoMirrors {
     return { path: mirror, defaultBranch };
   }
 
-  async #create(source: RepoSource, mirror: string, options: GitEnvOptions): Promise<void> {
+  async #create(
+    source: RepoSource,
+    mirror: string,
+    options: GitEnvOptions,
+    onProgress?: (progress: GitProgress) => void,
+  ): Promise<void> {
     await mkdir(this.root, { recursive: true });
     // Build in a temporary folder and rename: a crash leaves a tmp folder, never half a mirror.
     const tmp = path.join(this.root, `.tmp-${source.key}-${randomBytes(4).toString('hex')}`);
@@ -118,16 +127,28 @@ export class RepoMirrors {
         `${source.remoteUrl} has no default branch (empty repository?)`,
       );
     await mirrorGit.raw(['config', 'grove.defaultbranch', match[1]]);
-    await mirrorGit.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
+    // --progress: the first fetch of a large repository is what a user waits for; they see it.
+    await createGit(tmp, options, {}, onProgress).raw([
+      'fetch',
+      '--progress',
+      '--prune',
+      '--no-tags',
+      'origin',
+    ]);
     await rename(tmp, mirror);
     this.#lastFetch.set(source.key, Date.now());
     this.#defaultBranch.set(source.key, match[1]);
     this.#options.logger.info({ repo: source.remoteUrl, mirror }, 'mirror created');
   }
 
-  async #fetch(key: string, mirror: string, options: GitEnvOptions): Promise<void> {
-    const git = createGit(mirror, options);
-    await git.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
+  async #fetch(
+    key: string,
+    mirror: string,
+    options: GitEnvOptions,
+    onProgress?: (progress: GitProgress) => void,
+  ): Promise<void> {
+    const git = createGit(mirror, options, {}, onProgress);
+    await git.raw(['fetch', '--progress', '--prune', '--no-tags', 'origin']);
     this.#lastFetch.set(key, Date.now());
   }
 

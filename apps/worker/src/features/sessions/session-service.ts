@@ -5,7 +5,7 @@ import { AppError, type CreateSessionBody, type Session } from '@grove/contract'
 import type { Logger } from 'pino';
 
 import { newId } from '../../lib/ids';
-import { scrubGitMessage } from '../../lib/git';
+import { scrubGitMessage, type GitProgress } from '../../lib/git';
 import type { RepoMirrors } from './repo-mirrors';
 import { resolveRepoSource } from './repo-source';
 import { toSession, type SessionRow, type SessionStore } from './session-store';
@@ -40,6 +40,8 @@ export type SessionTeardown = (session: SessionRow) => Promise<void> | void;
 export class SessionService {
   readonly #options: SessionServiceOptions;
   readonly #inFlight = new Map<string, Promise<Session>>();
+  /** Fetch progress of sessions being created (the first fetch of a large repo takes a while). */
+  readonly #progress = new Map<string, GitProgress>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #teardowns: SessionTeardown[] = [];
 
@@ -60,11 +62,16 @@ export class SessionService {
   }
 
   list(ctx: RequestContext): Session[] {
-    return this.store.listForUser(ctx.userId).map(toSession);
+    return this.store.listForUser(ctx.userId).map((row) => this.#withProgress(row));
   }
 
   get(ctx: RequestContext, id: string): Session {
-    return toSession(this.store.getOwned(ctx.userId, id));
+    return this.#withProgress(this.store.getOwned(ctx.userId, id));
+  }
+
+  #withProgress(row: SessionRow): Session {
+    const progress = row.status === 'creating' ? this.#progress.get(row.id) : undefined;
+    return progress ? { ...toSession(row), progress } : toSession(row);
   }
 
   /** The worktree of one of the user's usable sessions (404 otherwise). */
@@ -154,46 +161,68 @@ export class SessionService {
     row: SessionRow,
     source: ReturnType<typeof resolveRepoSource>,
   ): Promise<Session> {
-    const { mirrors, logger } = this.#options;
     try {
-      const baseBranch = await mirrors.withLock(source.key, async () => {
-        const mirror = await mirrors.ensure(source, ctx.githubToken);
-        const base = row.base_branch || mirror.defaultBranch;
-        await mirrors.addWorktree(mirror.path, row.worktree_path, row.branch_name, base);
-        return base;
-      });
-      return toSession(this.store.transition(row.id, 'active', { baseBranch }, ctx));
+      return await this.#createWorktree(ctx, row, source);
     } catch (error) {
-      // Nothing half-made is left: remove whatever git created, then the row itself.
-      await mirrors
-        .withLock(source.key, () =>
-          mirrors.removeWorktree(
-            mirrors.mirrorPath(source.key),
-            row.worktree_path,
-            row.branch_name,
-            false,
-          ),
-        )
-        .catch((cleanupError: unknown) =>
-          logger.error(
-            { err: cleanupError, sessionId: row.id },
-            'cleanup after failed create failed',
-          ),
-        );
-      if (error instanceof AppError) {
-        this.store.remove(row.id, ctx);
-        throw error;
-      }
-      const message = scrubGitMessage(
-        error instanceof Error ? error.message : String(error),
-        ctx.githubToken ? [ctx.githubToken] : [],
-      );
-      logger.error({ sessionId: row.id, err: message }, 'session create failed');
-      this.store.transition(row.id, 'failed', { error: message }, ctx);
-      throw new AppError('repo_unavailable', `Could not create the worktree: ${message}`, {
-        cause: error,
-      });
+      return await this.#failCreate(ctx, row, source, error);
+    } finally {
+      this.#progress.delete(row.id);
     }
+  }
+
+  async #createWorktree(
+    ctx: RequestContext,
+    row: SessionRow,
+    source: ReturnType<typeof resolveRepoSource>,
+  ): Promise<Session> {
+    const { mirrors } = this.#options;
+    const baseBranch = await mirrors.withLock(source.key, async () => {
+      const mirror = await mirrors.ensure(source, ctx.githubToken, (progress) =>
+        this.#progress.set(row.id, progress),
+      );
+      const base = row.base_branch || mirror.defaultBranch;
+      await mirrors.addWorktree(mirror.path, row.worktree_path, row.branch_name, base);
+      return base;
+    });
+    return toSession(this.store.transition(row.id, 'active', { baseBranch }, ctx));
+  }
+
+  /** Nothing half-made is left: whatever git created goes, then the row (or it is `failed`). */
+  async #failCreate(
+    ctx: RequestContext,
+    row: SessionRow,
+    source: ReturnType<typeof resolveRepoSource>,
+    error: unknown,
+  ): Promise<never> {
+    const { mirrors, logger } = this.#options;
+    await mirrors
+      .withLock(source.key, () =>
+        mirrors.removeWorktree(
+          mirrors.mirrorPath(source.key),
+          row.worktree_path,
+          row.branch_name,
+          false,
+        ),
+      )
+      .catch((cleanupError: unknown) =>
+        logger.error(
+          { err: cleanupError, sessionId: row.id },
+          'cleanup after failed create failed',
+        ),
+      );
+    if (error instanceof AppError) {
+      this.store.remove(row.id, ctx);
+      throw error;
+    }
+    const message = scrubGitMessage(
+      error instanceof Error ? error.message : String(error),
+      ctx.githubToken ? [ctx.githubToken] : [],
+    );
+    logger.error({ sessionId: row.id, err: message }, 'session create failed');
+    this.store.transition(row.id, 'failed', { error: message }, ctx);
+    throw new AppError('repo_unavailable', `Could not create the worktree: ${message}`, {
+      cause: error,
+    });
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {

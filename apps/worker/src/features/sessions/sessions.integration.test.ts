@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createSourceRepo, git, makeTempDir } from '@grove/testkit';
@@ -220,6 +221,47 @@ describe('sessions on real git worktrees', () => {
     } finally {
       await worker.close();
       worker.cleanup();
+    }
+  });
+});
+
+describe('create progress', () => {
+  it('reports the fetch progress of a large repository while the session is being created', async () => {
+    const temp = makeTempDir('grove-progress-');
+    // Incompressible content, so the first fetch takes long enough to watch.
+    const origin = createSourceRepo(path.join(temp.dir, 'origin'), { files: 1 });
+    for (let d = 0; d < 20; d++) {
+      mkdirSync(path.join(origin, `blob${d}`));
+      for (let f = 0; f < 100; f++)
+        writeFileSync(path.join(origin, `blob${d}`, `${f}.bin`), randomBytes(4096));
+    }
+    git(origin, ['add', '-A']);
+    git(origin, ['commit', '--quiet', '-m', 'blobs']);
+    const tw = await startTestWorker();
+    try {
+      const alice = tw.fetchAs('alice');
+      const seen: { stage: string; percent: number }[] = [];
+      let done = false;
+      const creating = alice('/sessions', { json: { repo: origin } }).finally(() => (done = true));
+      while (!done) {
+        const { sessions } = (await (await alice('/sessions')).json()) as {
+          sessions: { status: string; progress?: { stage: string; percent: number } }[];
+        };
+        for (const s of sessions) if (s.status === 'creating' && s.progress) seen.push(s.progress);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const created = await creating;
+      expect(created.status).toBe(201);
+      const { session } = (await created.json()) as { session: { progress?: unknown } };
+      expect(session.progress).toBeUndefined();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((p) => p.percent >= 0 && p.percent <= 100 && p.stage.length > 0)).toBe(
+        true,
+      );
+    } finally {
+      await tw.close();
+      tw.cleanup();
+      temp.cleanup();
     }
   });
 });
