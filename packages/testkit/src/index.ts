@@ -1,6 +1,7 @@
 export * from './child-env';
 export * from './git-fixtures';
 export * from './processes';
+export * from './shell-home';
 export * from './temp-dir';
 export * from './terminal-client';
 export * from './worker-client';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-import { makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
+import { makeShellHome, makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const WORKER_ENTRY = path.join(ROOT, 'apps/worker/dist/main.js');
@@ -54,6 +54,7 @@ export async function startStack(
     WORKER_SECRET: TEST_WORKER_SECRET,
     GROVE_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
     GROVE_ALLOWED_ORIGINS: TEST_WEB_ORIGIN,
+    GROVE_TERMINAL_HOME: makeShellHome(temp.dir),
     ...extraEnv,
   };
   const worker = await startProcess(process.execPath, [WORKER_ENTRY], {

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { makeTempDir, workerFetcher } from '@grove/testkit';
+import { makeShellHome, makeTempDir, workerFetcher } from '@grove/testkit';
 import { pino, type Logger } from 'pino';
 
 import { createApp, type WorkerApp } from '../app';
@@ -28,10 +27,7 @@ export async function startTestWorker(
   const temp = dataDir ? undefined : makeTempDir('grove-worker-');
   const dir = dataDir ?? path.join(temp!.dir, 'data');
   // Shells get a HOME of their own: the machine's dotfiles (pyenv, rc files) stay out of tests.
-  const home = path.join(temp?.dir ?? dir, 'home');
-  mkdirSync(home, { recursive: true });
-  writeFileSync(path.join(home, '.bashrc'), "PS1='grove$ '\n");
-  writeFileSync(path.join(home, '.bash_profile'), '. ~/.bashrc\n');
+  const home = makeShellHome(temp?.dir ?? dir);
   const config = loadConfig({
     WORKER_SECRET: TEST_SECRET,
     GROVE_TERMINAL_HOME: home,
