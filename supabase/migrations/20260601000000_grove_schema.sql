@@ -85,6 +85,9 @@ create table public.workers (
   version      text not null,
   outbox_depth bigint not null default 0,
   sync_lag_ms  bigint not null default 0,
+  -- The worker's whole sync status with each heartbeat (outbox depth, lag, failures, dead
+  -- letters), so /workers shows a worker's sync health even while it is unreachable.
+  sync         jsonb not null default '{}'::jsonb,
   last_seen_at timestamptz not null default now()
 );
 
@@ -215,13 +218,14 @@ begin
       get diagnostics n = row_count;
     elsif e ->> 'entity' = 'worker' then
       insert into public.workers as t
-        (id, name, version, outbox_depth, sync_lag_ms, last_seen_at)
+        (id, name, version, outbox_depth, sync_lag_ms, sync, last_seen_at)
       values (e ->> 'entityId', p ->> 'name', p ->> 'version',
         coalesce((p ->> 'outboxDepth')::bigint, 0), coalesce((p ->> 'syncLagMs')::bigint, 0),
-        now())
+        coalesce(p -> 'sync', '{}'::jsonb), now())
       on conflict (id) do update set
         name = excluded.name, version = excluded.version, outbox_depth = excluded.outbox_depth,
-        sync_lag_ms = excluded.sync_lag_ms, last_seen_at = excluded.last_seen_at;
+        sync_lag_ms = excluded.sync_lag_ms, sync = excluded.sync,
+        last_seen_at = excluded.last_seen_at;
       get diagnostics n = row_count;
     else
       -- An entity this schema does not know yet: refuse the whole batch rather than drop it.
