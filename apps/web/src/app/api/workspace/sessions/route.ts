@@ -4,6 +4,7 @@ import { env } from '@/env';
 import { withUser } from '@/lib/api/with-user';
 import { mergeSessions } from '@/lib/sessions/merge-sessions';
 import { readSessionsFromSupabase } from '@/lib/sessions/supabase-sessions';
+import { readWithSupabase } from '@/lib/worker/read-with-supabase';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
 /**
@@ -13,32 +14,15 @@ import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 export const GET = withUser(async ({ user, requestId }) => {
   const call = () => callWorker({ user, method: 'GET', path: '/sessions', requestId });
   if (env().mode !== 'supabase') return relayWorkerResponse(await call(), requestId);
-  const [worker, synced] = await Promise.all([
-    call().then(
-      (response) => response,
-      (error: unknown) => error,
-    ),
-    readSessionsFromSupabase(),
-  ]);
-  let fromWorker;
-  if (worker instanceof Response && worker.ok) {
-    fromWorker = sessionListResponseSchema.parse(await worker.json()).sessions;
-  } else if (worker instanceof Response && worker.status < 500) {
-    return relayWorkerResponse(worker, requestId);
-  }
-  const merged = mergeSessions(synced, fromWorker);
-  if (!merged) {
-    if (worker instanceof Response) return relayWorkerResponse(worker, requestId);
-    throw worker;
-  }
-  return Response.json(
-    { sessions: merged.sessions },
-    {
-      headers: {
-        'cache-control': 'no-store',
-        'x-request-id': requestId,
-        'x-grove-sessions-source': merged.source,
-      },
+  return readWithSupabase({
+    requestId,
+    callWorker: call,
+    readSynced: readSessionsFromSupabase,
+    parseWorker: (body) => sessionListResponseSchema.parse(body).sessions,
+    merge: (synced, fromWorker) => {
+      const merged = mergeSessions(synced, fromWorker);
+      return merged && { items: merged.sessions, source: merged.source };
     },
-  );
+    key: 'sessions',
+  });
 });
