@@ -1,25 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 
-import {
-  createSourceRepo,
-  makeTempDir,
-  startGitHubStandIn,
-  startSupabase,
-  type GitHubStandIn,
-  type SupabaseStandUp,
-} from '@grove/testkit';
+import { type GitHubStandIn, type SupabaseStandUp } from '@grove/testkit';
 import { expect, test } from '@playwright/test';
 
-import { freePort, startStack, WORKER_ENTRY, type Stack } from '../src/testing/stack';
+import { freePort, WORKER_ENTRY, type Stack } from '../src/testing/stack';
+import { startSupabaseStack, type SupabaseStack } from '../src/testing/supabase-stack';
 
 import { DESKTOP, PHONE, screenshot, watchPageErrors } from './helpers';
 
 let github: GitHubStandIn;
 let supabase: SupabaseStandUp;
 let stack: Stack;
-let temp: ReturnType<typeof makeTempDir>;
+let env: SupabaseStack | undefined;
 
 /**
  * Supabase mode on real Chromium: `@supabase/lite` on a real PostgreSQL with the project's
@@ -28,31 +20,17 @@ let temp: ReturnType<typeof makeTempDir>;
  */
 test.beforeAll(async () => {
   expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
-  temp = makeTempDir('grove-e2e-supabase-');
-  github = await startGitHubStandIn();
-  github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
-  github.addRepo('octo/website', createSourceRepo(path.join(temp.dir, 'website')));
-  supabase = await startSupabase({ githubUrl: github.url });
   const port = await freePort();
-  stack = await startStack(
-    {
-      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      GITHUB_URL: github.url,
-      GITHUB_API_URL: github.apiUrl,
-      GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
-    },
-    { webPort: port },
-  );
+  env = await startSupabaseStack({
+    repos: ['octo/website'],
+    env: { GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}` },
+    stack: { webPort: port },
+  });
+  ({ github, supabase, stack } = env);
 });
 
 test.afterAll(async () => {
-  await stack?.stop();
-  await supabase?.close();
-  await github?.close();
-  temp?.cleanup();
+  await env?.stop();
 });
 
 test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out', async ({

@@ -1,14 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-
-import {
-  createSourceRepo,
-  makeTempDir,
-  startGitHubStandIn,
-  startSupabase,
-  type GitHubStandIn,
-  type SupabaseStandUp,
-} from '@grove/testkit';
+import { type SupabaseStandUp } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -18,7 +8,8 @@ import {
   waitFor,
   type CookieJar,
 } from '@/testing/browser-session';
-import { startStack, type Stack } from '@/testing/stack';
+import { type Stack } from '@/testing/stack';
+import { startSupabaseStack, type SupabaseStack } from '@/testing/supabase-stack';
 
 interface Prefs {
   theme: string;
@@ -32,35 +23,25 @@ interface Prefs {
  * heartbeat read from Supabase, with the worker as the fallback (and the other way round).
  */
 describe('Supabase mode: what the web writes to and reads from Supabase', () => {
-  let github: GitHubStandIn;
   let supabase: SupabaseStandUp;
   let stack: Stack;
   let jar: CookieJar;
-  const temp = makeTempDir('grove-supa-persist-');
+  let env: SupabaseStack | undefined;
 
   beforeAll(async () => {
-    github = await startGitHubStandIn();
-    github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
-    supabase = await startSupabase({ githubUrl: github.url });
-    stack = await startStack({
-      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      GITHUB_URL: github.url,
-      GITHUB_API_URL: github.apiUrl,
-      GROVE_SYNC_POLL_MS: '20',
-      GROVE_WORKER_HEARTBEAT_MS: '300',
-      WORKER_NAME: 'persist-worker',
+    env = await startSupabaseStack({
+      env: {
+        GROVE_SYNC_POLL_MS: '20',
+        GROVE_WORKER_HEARTBEAT_MS: '300',
+        WORKER_NAME: 'persist-worker',
+      },
     });
+    ({ supabase, stack } = env);
     jar = await signInWithGitHub(stack.webUrl);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await supabase?.close();
-    await github?.close();
-    temp.cleanup();
+    await env?.stop();
   });
 
   const call = (p: string, init: RequestInit = {}) =>

@@ -1,45 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-
-import {
-  createSourceRepo,
-  makeTempDir,
-  startGitHubStandIn,
-  startSupabase,
-  type GitHubStandIn,
-  type SupabaseStandUp,
-} from '@grove/testkit';
+import { type GitHubStandIn, type SupabaseStandUp } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { browse as browseAs, CookieJar } from '@/testing/browser-session';
-import { startStack, type Stack } from '@/testing/stack';
+import { type Stack } from '@/testing/stack';
+import { startSupabaseStack, type SupabaseStack } from '@/testing/supabase-stack';
 
 describe('Supabase mode: GitHub sign-in end to end', () => {
   let github: GitHubStandIn;
   let supabase: SupabaseStandUp;
   let stack: Stack;
-  const temp = makeTempDir('grove-supa-web-');
+  let env: SupabaseStack | undefined;
 
   beforeAll(async () => {
-    github = await startGitHubStandIn();
-    github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
-    supabase = await startSupabase({ githubUrl: github.url });
-    stack = await startStack({
-      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      GITHUB_URL: github.url,
-      GITHUB_API_URL: github.apiUrl,
-      GROVE_CHAT_DAILY_BUDGET_USD: '7',
+    env = await startSupabaseStack({
+      env: {
+        GROVE_CHAT_DAILY_BUDGET_USD: '7',
+      },
     });
+    ({ github, supabase, stack } = env);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await supabase?.close();
-    await github?.close();
-    temp.cleanup();
+    await env?.stop();
   });
 
   const browse = (jar: CookieJar, url: string, init: RequestInit = {}) =>

@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-
-import {
-  createSourceRepo,
-  makeTempDir,
-  startGitHubStandIn,
-  startSupabase,
-  type GitHubStandIn,
-  type SupabaseStandUp,
-} from '@grove/testkit';
+import { type GitHubStandIn, type SupabaseStandUp } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { browse, signInWithGitHub, type CookieJar } from '@/testing/browser-session';
-import { startStack, type Stack } from '@/testing/stack';
+import { type Stack } from '@/testing/stack';
+import { startSupabaseStack, type SupabaseStack } from '@/testing/supabase-stack';
 
 interface TokenRow {
   access_token_enc: string;
@@ -31,30 +22,22 @@ describe('Supabase mode: an expired GitHub token', () => {
   let stack: Stack;
   let jar: CookieJar;
   let spentRefreshEnc: string | null = null;
-  const temp = makeTempDir('grove-refresh-');
+  let env: SupabaseStack | undefined;
 
   beforeAll(async () => {
-    github = await startGitHubStandIn({ expiringTokens: true });
-    github.addRepo('octo/hello', createSourceRepo(path.join(temp.dir, 'hello')));
-    supabase = await startSupabase({ githubUrl: github.url });
-    stack = await startStack({
-      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      GITHUB_URL: github.url,
-      GITHUB_API_URL: github.apiUrl,
-      GITHUB_CLIENT_ID: github.oauthApp.clientId,
-      GITHUB_CLIENT_SECRET: github.oauthApp.clientSecret,
+    env = await startSupabaseStack({
+      github: { expiringTokens: true },
+      env: (github) => ({
+        GITHUB_CLIENT_ID: github.oauthApp.clientId,
+        GITHUB_CLIENT_SECRET: github.oauthApp.clientSecret,
+      }),
     });
+    ({ github, supabase, stack } = env);
     jar = await signInWithGitHub(stack.webUrl);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await supabase?.close();
-    await github?.close();
-    temp.cleanup();
+    await env?.stop();
   });
 
   const repos = () => browse(stack.webUrl, jar, `${stack.webUrl}/api/user/repos`);
