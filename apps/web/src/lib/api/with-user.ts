@@ -50,7 +50,7 @@ export function withUser<P = Record<string, never>>(
     const given = req.headers.get('x-request-id');
     const requestId = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     try {
-      const user = await requireUser();
+      const user = await requireUser(req);
       assertSameOrigin(req);
       const params = await route.params;
       return await handler({ req, user, params, requestId });

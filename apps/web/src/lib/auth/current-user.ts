@@ -2,6 +2,7 @@ import 'server-only';
 
 import { AppError } from '@grove/contract';
 import { cookies } from 'next/headers';
+import type { NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { createClient } from '@/lib/supabase/server';
@@ -30,8 +31,11 @@ interface SupabaseClaims {
  * The signed-in user, or undefined. Server-side only; trusts nothing the browser says. In
  * Supabase mode the session JWT is verified by `getClaims()` (signature checked against the
  * project's keys, or by the Auth server) — never `getSession()`, which only reads the cookie.
+ *
+ * Route handlers pass their request: local mode then reads the cookie straight off it rather
+ * than through `cookies()`'s request-store lookup (the chat's first-event path counts it).
  */
-export async function getCurrentUser(): Promise<CurrentUser | undefined> {
+export async function getCurrentUser(request?: NextRequest): Promise<CurrentUser | undefined> {
   const config = env();
   if (config.mode === 'supabase') {
     const supabase = await createClient();
@@ -46,14 +50,14 @@ export async function getCurrentUser(): Promise<CurrentUser | undefined> {
       email: claims.email,
     };
   }
-  const jar = await cookies();
+  const jar = request?.cookies ?? (await cookies());
   const userId = await verifySessionCookie(config.sessionSecret, jar.get(SESSION_COOKIE)?.value);
   if (userId !== LOCAL_OWNER_ID) return undefined;
   return { id: LOCAL_OWNER_ID, login: 'owner', name: 'Local owner' };
 }
 
-export async function requireUser(): Promise<CurrentUser> {
-  const user = await getCurrentUser();
+export async function requireUser(request?: NextRequest): Promise<CurrentUser> {
+  const user = await getCurrentUser(request);
   if (!user) throw new AppError('unauthorized', 'Sign in first');
   return user;
 }

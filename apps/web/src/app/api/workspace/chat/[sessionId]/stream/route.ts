@@ -1,8 +1,7 @@
 import { lastEventIdSchema, parseOrThrow, sessionIdSchema } from '@grove/contract';
 
 import { withUser } from '@/lib/api/with-user';
-import { relaySse } from '@/lib/worker/sse-proxy';
-import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
+import { proxySse } from '@/lib/worker/sse-proxy';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,19 +12,14 @@ export const GET = withUser<Params>(async ({ req, user, params, requestId }) => 
   const raw = req.headers.get('last-event-id');
   const lastEventId =
     raw === null ? undefined : parseOrThrow(lastEventIdSchema, raw, 'Last-Event-ID');
-  const upstream = new AbortController();
-  const response = await callWorker({
-    user,
-    method: 'GET',
-    path: `/chat/${sessionId}/stream`,
-    requestId,
-    headers: {
-      accept: 'text/event-stream',
-      ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }),
+  return proxySse(
+    {
+      user,
+      method: 'GET',
+      path: `/chat/${sessionId}/stream`,
+      requestId,
+      headers: lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) },
     },
-    signal: upstream.signal,
-    stream: true,
-  });
-  if (!response.ok) return relayWorkerResponse(response, requestId);
-  return relaySse(response, requestId, upstream, req.signal);
+    req.signal,
+  );
 });
