@@ -1,7 +1,4 @@
-/**
- * The terminal benchmark's WebSocket client, shared by the benchmark and flood-client.ts (the
- * same client run as its own, idle-priority process).
- */
+/** The terminal benchmark's WebSocket client: what a browser tab does, minus the rendering. */
 import { WebSocket } from 'ws';
 
 export const ORIGIN = 'http://127.0.0.1:3000';

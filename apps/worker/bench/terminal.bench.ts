@@ -5,10 +5,8 @@
  *  3. keystroke echo p50/p99 through the worker vs a bare ws→pty pipe (goal p99 ≤ 1.5× floor);
  *  4. worker memory per idle terminal at 200 terminals (goal ≤ 100 KB beyond the shells).
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,28 +50,6 @@ function machineTicks(): { busy: number; total: number } {
 function coresBusySince(since: { busy: number; total: number }): number {
   const now = machineTicks();
   return ((now.busy - since.busy) / (now.total - since.total)) * availableParallelism();
-}
-
-/** flood-client.ts in its own process at idle priority (see there). */
-async function forkFloodClient(url: string) {
-  const child = fork(path.join(import.meta.dirname, 'flood-client.ts'), [url], {
-    execArgv: ['--import', 'tsx'],
-    env: process.env,
-  });
-  setPriority(child.pid!, 19);
-  await once(child, 'message');
-  return {
-    async flood(round: number): Promise<{ bytes: number; seconds: number }> {
-      child.send({ round });
-      const [result] = (await once(child, 'message')) as [{ bytes: number; seconds: number }];
-      return result;
-    },
-    async close(): Promise<void> {
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
-    },
-  };
 }
 
 function rawFloodRate(): Promise<number> {
@@ -158,33 +134,29 @@ async function runAll(
   const rssOf = (pid: number) =>
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
-  // 1. Flood throughput, interleaved: raw node-pty; through the worker to a client at idle
-  // priority (a browser on another machine: it takes only CPU left free); and through the
-  // worker to this process's own client, competing for the two cores with the producer.
+  // 1. Flood throughput, interleaved: raw node-pty, then through the worker to this process's
+  // client (which, on this one machine, competes with the producer for the cores).
   const raw: number[] = [];
   const viaWorker: number[] = [];
-  const viaWorkerCompeting: number[] = [];
   const flood = await openTerminal();
-  const remote = await forkFloodClient(await ticketUrl());
   const machineBusy = { raw: [] as number[], worker: [] as number[] };
-  const workerCpu = { seconds: 0, cpu: 0 };
+  const cpu = { seconds: 0, worker: 0, client: 0 };
   for (let i = 0; i < FLOOD_ROUNDS; i++) {
     let since = machineTicks();
     raw.push(await rawFloodRate());
     machineBusy.raw.push(coresBusySince(since));
 
     since = machineTicks();
-    const cpuBefore = cpuOf(worker.pid);
-    const far = await remote.flood(i);
-    viaWorker.push(far.bytes / far.seconds / 1e6);
+    const workerBefore = cpuOf(worker.pid);
+    const clientBefore = process.cpuUsage();
+    const run = await floodOnce(flood, i);
+    viaWorker.push(run.bytes / run.seconds / 1e6);
     machineBusy.worker.push(coresBusySince(since));
-    workerCpu.cpu += cpuOf(worker.pid) - cpuBefore;
-    workerCpu.seconds += far.seconds;
-
-    const near = await floodOnce(flood, i);
-    viaWorkerCompeting.push(near.bytes / near.seconds / 1e6);
+    cpu.seconds += run.seconds;
+    cpu.worker += cpuOf(worker.pid) - workerBefore;
+    const used = process.cpuUsage(clientBefore);
+    cpu.client += (used.user + used.system) / 1e6;
   }
-  await remote.close();
 
   const ratioOf = (runs: number[]) => round(percentile(runs, 50) / percentile(raw, 50), 3);
   const floodResult = {
@@ -193,12 +165,11 @@ async function runAll(
     throughWorkerMBps: round(percentile(viaWorker, 50)),
     ratio: ratioOf(viaWorker),
     goalRatio: 0.9,
-    // The same, with the client at normal priority on this 2-core machine: its JSON parsing
-    // and acks (~0.1-0.15 core) then come out of the producer's share.
-    throughWorkerClientCompetingMBps: round(percentile(viaWorkerCompeting, 50)),
-    ratioClientCompeting: ratioOf(viaWorkerCompeting),
-    // Share of one core the worker used during the floods; cores busy machine-wide (of 2).
-    workerCpuShare: round(workerCpu.cpu / workerCpu.seconds),
+    // Share of one core used during the floods: the worker's, and this client's (the browser's
+    // part: JSON parsing, acks); on one 2-core machine both come out of the producer's share.
+    workerCpuShare: round(cpu.worker / cpu.seconds),
+    clientCpuShare: round(cpu.client / cpu.seconds),
+    // Cores busy machine-wide, of availableParallelism().
     machineCoresBusy: {
       raw: round(percentile(machineBusy.raw, 50)),
       worker: round(percentile(machineBusy.worker, 50)),
@@ -206,7 +177,6 @@ async function runAll(
     runs: {
       raw: raw.map((n) => round(n)),
       worker: viaWorker.map((n) => round(n)),
-      workerClientCompeting: viaWorkerCompeting.map((n) => round(n)),
     },
   };
   if (ONLY === 'flood') {
