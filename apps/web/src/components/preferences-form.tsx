@@ -22,6 +22,8 @@ export function PreferencesForm({ initial }: { initial: UserPreferences }) {
         body: JSON.stringify(prefs),
       });
       setPrefs(answer.preferences);
+      // The root layout renders the theme; apply it now rather than on the next navigation.
+      document.documentElement.dataset.theme = answer.preferences.theme;
       setMessage({ text: 'Saved', error: false });
     } catch (error) {
       setMessage({ text: error instanceof Error ? error.message : 'Failed', error: true });

@@ -134,4 +134,17 @@ describe('local mode: GitHub token and preferences under GROVE_DATA_DIR', () => 
       (await api('/api/user/preferences', { method: 'PUT', body: '{"theme":1}' })).status,
     ).toBe(422);
   });
+
+  it('renders every page in the chosen theme; signed out, the device decides', async () => {
+    const themeOf = async (page: string, headers: Record<string, string>) => {
+      const html = await (await fetch(`${stack.webUrl}${page}`, { headers })).text();
+      return /<html[^>]*data-theme="(\w+)"/.exec(html)?.[1];
+    };
+    await api('/api/user/preferences', { method: 'PUT', body: JSON.stringify({ theme: 'dark' }) });
+    expect(await themeOf('/settings', { cookie })).toBe('dark');
+    await api('/api/user/preferences', { method: 'PUT', body: JSON.stringify({ theme: 'light' }) });
+    expect(await themeOf('/', { cookie })).toBe('light');
+    expect(await themeOf('/settings', { cookie })).toBe('light');
+    expect(await themeOf('/auth/login', {})).toBe('system');
+  });
 });
