@@ -64,6 +64,12 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('connected'),
     terminalId: terminalIdSchema,
     seq: z.number().int().nonnegative(),
+    /**
+     * Addition to the contract: the PTY's size, which the kept output was last produced at.
+     * Optional so that a client still accepts a server that sends the contract's frame only.
+     */
+    cols: z.number().int().min(TERMINAL_MIN_COLS).max(TERMINAL_MAX_COLS).optional(),
+    rows: z.number().int().min(TERMINAL_MIN_ROWS).max(TERMINAL_MAX_ROWS).optional(),
   }),
   z.object({ type: z.literal('output'), data: z.string(), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('exit'), exitCode: z.number().int().nullable() }),

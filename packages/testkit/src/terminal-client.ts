@@ -8,6 +8,8 @@ export interface TerminalFrame {
   message?: string;
   exitCode?: number | null;
   terminalId?: string;
+  cols?: number;
+  rows?: number;
 }
 
 export interface TerminalClientOptions {

@@ -75,12 +75,22 @@ export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreat
           lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
         return lines.join('\n');
       };
+      // While a replay renders at the size it was produced at, fitting would undo that.
+      let replaying = false;
       const conn = new TerminalConnection({
         sessionId,
         terminalId: initialId.current,
         sink: {
           write: (data, processed) => term.write(data, processed),
           notice: (message) => term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`),
+          beginReplay: (cols, rows) => {
+            replaying = true;
+            term.resize(cols, rows);
+          },
+          endReplay: () => {
+            replaying = false;
+            fitRef.current();
+          },
         },
         onStatus: setStatus,
         onTerminalId: (id) => {
@@ -92,7 +102,7 @@ export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreat
       const resizes = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
       fitRef.current = () => {
         // A hidden pane has no size; fitting it would shrink the PTY to nothing.
-        if (element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+        if (!replaying && element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
       };
       fitRef.current();
       conn.resize(term.cols, term.rows);

@@ -34,21 +34,29 @@ describe('TerminalConnection', () => {
     vi.unstubAllGlobals();
   });
 
-  function setup() {
+  function setup({ deferProcessing = false } = {}) {
     const sockets: FakeSocket[] = [];
     const queries: string[] = [];
     const written: string[] = [];
     const statuses: TerminalStatus[] = [];
+    /** What reached the sink, in order. */
+    const sinkLog: string[] = [];
+    /** With deferProcessing: xterm's write callbacks, called when the test says so. */
+    const unprocessed: (() => void)[] = [];
     let ticket = 0;
     const connection = new TerminalConnection({
       sessionId: 'session0001',
       sink: {
-        // Processed at once, as xterm would call back after parsing.
+        // Processed at once, as xterm would call back after parsing (unless deferred).
         write: (data, processed) => {
           written.push(data);
-          processed();
+          sinkLog.push(`write ${data}`);
+          if (deferProcessing) unprocessed.push(processed);
+          else processed();
         },
         notice: () => undefined,
+        beginReplay: (cols, rows) => sinkLog.push(`beginReplay ${cols}x${rows}`),
+        endReplay: () => sinkLog.push('endReplay'),
       },
       onStatus: (s) => statuses.push(s),
       fetchConfig: (query) => {
@@ -66,8 +74,11 @@ describe('TerminalConnection', () => {
         return socket as unknown as WebSocket;
       },
     });
-    return { connection, sockets, queries, written, statuses };
+    return { connection, sockets, queries, written, statuses, sinkLog, unprocessed };
   }
+
+  const resizes = (socket: FakeSocket) =>
+    socket.sent.filter((f) => (f as { type: string }).type === 'resize');
 
   it('resumes after a drop with a fresh ticket for the same terminal and since=<last seq>', async () => {
     const { connection, sockets, queries, written } = setup();
@@ -107,6 +118,98 @@ describe('TerminalConnection', () => {
       { type: 'ack', seq: ACK_EVERY_BYTES },
       { type: 'ack', seq: ACK_EVERY_BYTES * 2 },
     ]);
+    connection.dispose();
+  });
+
+  it('renders the replay at the size it was produced at, then fits and only then resizes', async () => {
+    const { connection, sockets, sinkLog, unprocessed } = setup({ deferProcessing: true });
+    connection.resize(40, 20); // a phone
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = sockets[0]!;
+    socket.frame({ type: 'connected', terminalId: 'term000001', seq: 11, cols: 120, rows: 40 });
+    expect(sinkLog).toEqual(['beginReplay 120x40']);
+    // xterm reports the replay's size through onResize: recorded, not sent.
+    connection.resize(120, 40);
+    expect(resizes(socket)).toEqual([]);
+
+    socket.frame({ type: 'output', data: 'hello ', seq: 6 });
+    socket.frame({ type: 'output', data: 'world', seq: 11 });
+    expect(sinkLog).toEqual(['beginReplay 120x40', 'write hello ', 'write world']);
+    unprocessed.shift()!();
+    expect(resizes(socket)).toEqual([]);
+    unprocessed.shift()!(); // the replay is processed: fit, then resize
+    expect(sinkLog.at(-1)).toBe('endReplay');
+    // The fit's onResize is held until the replay ended.
+    expect(resizes(socket)).toEqual([{ type: 'resize', cols: 120, rows: 40 }]);
+    connection.resize(40, 20);
+    expect(resizes(socket).at(-1)).toEqual({ type: 'resize', cols: 40, rows: 20 });
+
+    // Live output afterwards is just written.
+    socket.frame({ type: 'output', data: '!', seq: 12 });
+    unprocessed.shift()!();
+    expect(sinkLog.slice(-2)).toEqual(['endReplay', 'write !']);
+    connection.dispose();
+  });
+
+  it('holds resizes from opening the socket until the replay ends, also when resuming', async () => {
+    const { connection, sockets, sinkLog } = setup();
+    connection.resize(40, 20);
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    connection.resize(41, 20); // a fit before `connected`
+    expect(resizes(sockets[0]!)).toEqual([]);
+    sockets[0]!.frame({ type: 'connected', terminalId: 'term000001', seq: 5, cols: 120, rows: 40 });
+    expect(resizes(sockets[0]!)).toEqual([]);
+    sockets[0]!.frame({ type: 'output', data: 'hello', seq: 5 });
+    expect(resizes(sockets[0]!)).toEqual([{ type: 'resize', cols: 41, rows: 20 }]);
+    sockets[0]!.drop();
+
+    // Resuming with nothing to replay (connected.seq = since): resized at once, no size change.
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(new URL(sockets[1]!.url).searchParams.get('since')).toBe('5');
+    sinkLog.length = 0;
+    sockets[1]!.frame({ type: 'connected', terminalId: 'term000001', seq: 5, cols: 120, rows: 40 });
+    expect(sinkLog).toEqual(['endReplay']);
+    expect(resizes(sockets[1]!)).toEqual([{ type: 'resize', cols: 41, rows: 20 }]);
+    sockets[1]!.drop();
+
+    // Resuming with output missed meanwhile: replayed at the recorded size first.
+    await vi.advanceTimersByTimeAsync(20_000);
+    sinkLog.length = 0;
+    sockets[2]!.frame({ type: 'connected', terminalId: 'term000001', seq: 8, cols: 100, rows: 30 });
+    expect(resizes(sockets[2]!)).toEqual([]);
+    sockets[2]!.frame({ type: 'output', data: 'abc', seq: 8 });
+    expect(sinkLog).toEqual(['beginReplay 100x30', 'write abc', 'endReplay']);
+    expect(resizes(sockets[2]!)).toEqual([{ type: 'resize', cols: 41, rows: 20 }]);
+    connection.dispose();
+  });
+
+  it('replays as is when connected carries no size (a server sending the contract frame only)', async () => {
+    const { connection, sockets, sinkLog } = setup();
+    connection.resize(80, 24);
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.frame({ type: 'connected', terminalId: 'term000001', seq: 3 });
+    expect(resizes(sockets[0]!)).toEqual([]);
+    sockets[0]!.frame({ type: 'output', data: 'abc', seq: 3 });
+    expect(sinkLog).toEqual(['write abc', 'endReplay']);
+    expect(resizes(sockets[0]!)).toEqual([{ type: 'resize', cols: 80, rows: 24 }]);
+    connection.dispose();
+  });
+
+  it('ends a replay cut short by exit once what was written of it is processed', async () => {
+    const { connection, sockets, sinkLog, unprocessed } = setup({ deferProcessing: true });
+    connection.resize(40, 20);
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.frame({ type: 'connected', terminalId: 'term000001', seq: 9, cols: 120, rows: 40 });
+    sockets[0]!.frame({ type: 'output', data: 'bye', seq: 3 });
+    sockets[0]!.frame({ type: 'exit', exitCode: 0 });
+    expect(sinkLog).not.toContain('endReplay');
+    for (const processed of unprocessed.splice(0)) processed();
+    expect(sinkLog.at(-1)).toBe('endReplay');
+    expect(resizes(sockets[0]!)).toEqual([{ type: 'resize', cols: 40, rows: 20 }]);
     connection.dispose();
   });
 

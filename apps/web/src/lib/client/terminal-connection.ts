@@ -22,6 +22,13 @@ export type TerminalStatus =
 export interface TerminalSink {
   write: (data: string, processed: () => void) => void;
   notice: (message: string) => void;
+  /**
+   * The replay that follows was produced at this size: render it there (cursor movement and
+   * wrapping only come out right at the width the shell wrote for) and do not fit meanwhile.
+   */
+  beginReplay: (cols: number, rows: number) => void;
+  /** The replay is processed: fit to the container again (xterm reflows what it holds). */
+  endReplay: () => void;
 }
 
 export interface TerminalConnectionOptions {
@@ -52,6 +59,15 @@ export class TerminalConnection {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #ping: ReturnType<typeof setInterval> | undefined;
   #size: { cols: number; rows: number } | undefined;
+  /** The `since` this socket was opened with (0 without one). */
+  #since = 0;
+  /**
+   * From opening a socket until its replay is processed: sizes are only recorded, the PTY is
+   * resized after the replay, so the replay is not redrawn for a size it was not written at.
+   */
+  #holdResize = false;
+  /** While replaying: the seq (from `connected`) whose output ends the replay. */
+  #replayUntil: number | undefined;
   #disposed = false;
   #exited = false;
 
@@ -86,7 +102,7 @@ export class TerminalConnection {
 
   resize(cols: number, rows: number): void {
     this.#size = { cols, rows };
-    this.#send({ type: 'resize', cols, rows });
+    if (!this.#holdResize) this.#send({ type: 'resize', cols, rows });
   }
 
   dispose(): void {
@@ -137,11 +153,14 @@ export class TerminalConnection {
     if (this.#lastSeq > 0) url.searchParams.set('since', String(this.#lastSeq));
     const socket = (this.#options.createSocket ?? ((u) => new WebSocket(u)))(url.toString());
     this.#socket = socket;
-    socket.onmessage = (event) => this.#onFrame(event.data);
+    this.#since = this.#lastSeq;
+    this.#holdResize = true;
+    this.#replayUntil = undefined;
+    socket.onmessage = (event) => this.#onFrame(socket, event.data);
     socket.onclose = (event) => this.#onClose(socket, event.code, event.reason);
   }
 
-  #onFrame(raw: unknown): void {
+  #onFrame(socket: WebSocket, raw: unknown): void {
     if (typeof raw !== 'string') return;
     const parsed = serverFrameSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) return;
@@ -151,17 +170,27 @@ export class TerminalConnection {
         this.#attempt = 0;
         this.#lastAcked = this.#lastSeq;
         this.#options.onStatus({ kind: 'connected' });
-        if (this.#size) this.#send({ type: 'resize', ...this.#size });
         clearInterval(this.#ping);
         this.#ping = setInterval(() => this.#send({ type: 'ping' }), PING_INTERVAL_MS);
+        this.#beginReplay(socket, frame.seq, frame.cols, frame.rows);
         break;
       case 'output': {
         const seq = frame.seq;
         this.#lastSeq = seq;
-        this.#options.sink.write(frame.data, () => this.#processed(seq));
+        const last = this.#replayUntil !== undefined && seq >= this.#replayUntil;
+        if (last) this.#replayUntil = undefined;
+        this.#options.sink.write(frame.data, () => {
+          this.#processed(seq);
+          if (last) this.#endReplay(socket);
+        });
         break;
       }
       case 'exit':
+        // Nothing follows an exit: the replay ends once what was written of it is processed.
+        if (this.#replayUntil !== undefined) {
+          this.#replayUntil = undefined;
+          this.#options.sink.write('', () => this.#endReplay(socket));
+        }
         this.#exited = true;
         this.#options.onStatus({ kind: 'exited', exitCode: frame.exitCode });
         break;
@@ -171,6 +200,33 @@ export class TerminalConnection {
       case 'pong':
         break;
     }
+  }
+
+  /**
+   * The worker replays every kept byte after `since` up to `seq`, produced at `cols`×`rows`
+   * (absent from servers that send only the contract's frame: the replay is drawn as is).
+   */
+  #beginReplay(
+    socket: WebSocket,
+    seq: number,
+    cols: number | undefined,
+    rows: number | undefined,
+  ): void {
+    if (seq === this.#since) {
+      this.#endReplay(socket);
+      return;
+    }
+    this.#replayUntil = seq;
+    if (cols !== undefined && rows !== undefined) this.#options.sink.beginReplay(cols, rows);
+  }
+
+  /** Fits again (a fit reports its size through `resize`, held until now), then sends it. */
+  #endReplay(socket: WebSocket): void {
+    this.#options.sink.endReplay();
+    // A socket opened since holds its sizes until its own replay ends.
+    if (this.#socket !== socket) return;
+    this.#holdResize = false;
+    if (this.#size) this.#send({ type: 'resize', ...this.#size });
   }
 
   #processed(seq: number): void {
@@ -184,6 +240,11 @@ export class TerminalConnection {
     if (this.#socket !== socket) return;
     this.#socket = undefined;
     clearInterval(this.#ping);
+    // Cut mid-replay: fit again rather than stay at the replay's size if no socket comes back.
+    if (this.#replayUntil !== undefined) {
+      this.#replayUntil = undefined;
+      this.#options.sink.endReplay();
+    }
     if (this.#disposed || this.#exited) return;
     if (code === CLOSE_TERMINAL_GONE) {
       this.#options.onStatus({ kind: 'failed', message: reason || 'The terminal is gone' });

@@ -149,13 +149,21 @@ export class Terminal {
   /**
    * Attaches a socket: `connected`, then every kept byte after `since` (all kept bytes when
    * `since` is absent), then live output. Bytes asked for but no longer kept are reported
-   * with an `output_lost` error frame before the replay.
+   * with an `output_lost` error frame before the replay. `connected` carries the PTY's size:
+   * the kept output was produced at it, so a client of another width renders the replay at
+   * that size first and only then fits and resizes.
    */
   attach(ws: WebSocket, since: number | undefined): Attached {
     this.lastActivity = Date.now();
     this.#flush();
     const attached: Attached = { ws, sent: 0, acked: 0, acks: false, blockingSince: undefined };
-    send(ws, { type: 'connected', terminalId: this.id, seq: this.seq });
+    send(ws, {
+      type: 'connected',
+      terminalId: this.id,
+      seq: this.seq,
+      cols: this.cols,
+      rows: this.rows,
+    });
     let from = since ?? this.buffer.start;
     if (from > this.seq) {
       send(ws, {

@@ -221,6 +221,40 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     await client.close();
   });
 
+  it('tells every new socket the size the kept output was produced at (the latest resize)', async () => {
+    const session = await createSession(tw, 'hank', repo);
+    const first = await openTerminal(tw, 'hank', session.id);
+    await first.client.waitFor((c) => c.frames.some((f) => f.type === 'connected'));
+    expect(first.client.frames[0]).toMatchObject({ type: 'connected', cols: 80, rows: 24 });
+    first.client.send({ type: 'resize', cols: 120, rows: 40 });
+    first.client.input('stty size; printf "%0120d\\n" 7\r');
+    await first.client.waitFor(/40 120\r\n/);
+    await first.client.waitFor(/0{119}7/);
+    await first.client.close();
+
+    // A phone attaching later must learn 120×40 to render the replayed 120-column line right.
+    const second = await openTerminal(tw, 'hank', session.id, { terminalId: first.terminalId });
+    await second.client.waitFor(/0{119}7/);
+    const connected = second.client.frames[0];
+    expect(connected).toEqual({
+      type: 'connected',
+      terminalId: first.terminalId,
+      seq: expect.any(Number),
+      cols: 120,
+      rows: 40,
+    });
+    // Resumed sockets get it too, even with nothing to replay.
+    const since = second.client.lastSeq;
+    await second.client.close();
+    const third = await openTerminal(tw, 'hank', session.id, {
+      terminalId: first.terminalId,
+      since,
+    });
+    await third.client.waitFor((c) => c.frames.some((f) => f.type === 'connected'));
+    expect(third.client.frames[0]).toMatchObject({ type: 'connected', cols: 120, rows: 40 });
+    await third.client.close();
+  });
+
   it('limits live terminals per user (429) and kills them when the session is deleted', async () => {
     const session = await createSession(tw, 'gina', repo);
     const opened = [];
