@@ -11,7 +11,7 @@ function gitCommit(): string {
 }
 
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  entry: { main: 'src/main.ts', 'dead-letters': 'src/cli/dead-letters.ts' },
   format: 'esm',
   platform: 'node',
   target: 'node22',

@@ -10,6 +10,19 @@ export interface PendingEntry {
   createdAt: string;
 }
 
+/** An outbox entry Supabase refused for good, set aside for an operator. */
+export interface DeadLetter {
+  id: number;
+  entity: string;
+  entityId: string;
+  op: 'upsert' | 'delete';
+  version: number;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  deadLetteredAt: string;
+}
+
 interface OutboxRow {
   id: number;
   entity: string;
@@ -81,6 +94,50 @@ export class SyncStore {
   /** Moves an entry aside: no longer pending, kept (with its last error) for inspection. */
   deadLetter(id: number, at: string): void {
     this.#db.prepare('UPDATE outbox SET dead_lettered_at = ? WHERE id = ?').run(at, id);
+  }
+
+  /** Every dead letter, oldest first. */
+  deadLetters(): DeadLetter[] {
+    return this.#db
+      .prepare<
+        [],
+        OutboxRow & { attempts: number; last_error: string | null; dead_lettered_at: string }
+      >(
+        `SELECT id, entity, entity_id, op, version, payload, created_at, attempts, last_error,
+                dead_lettered_at
+           FROM outbox WHERE dead_lettered_at IS NOT NULL ORDER BY id`,
+      )
+      .all()
+      .map((row) => ({
+        id: row.id,
+        entity: row.entity,
+        entityId: row.entity_id,
+        op: row.op,
+        version: row.version,
+        attempts: row.attempts,
+        lastError: row.last_error,
+        createdAt: row.created_at,
+        deadLetteredAt: row.dead_lettered_at,
+      }));
+  }
+
+  /**
+   * Puts dead letters back in the queue (all, or those with the given ids) with a fresh count
+   * of attempts; the sync loop sends them on its next pass, in id order with the rest (a stale
+   * version is ignored by Supabase's grove_sync_apply). Returns how many were put back.
+   */
+  replayDeadLetters(ids?: readonly number[]): number {
+    if (ids === undefined) {
+      return this.#db
+        .prepare(
+          'UPDATE outbox SET dead_lettered_at = NULL, attempts = 0 WHERE dead_lettered_at IS NOT NULL',
+        )
+        .run().changes;
+    }
+    const replay = this.#db.prepare(
+      'UPDATE outbox SET dead_lettered_at = NULL, attempts = 0 WHERE id = ? AND dead_lettered_at IS NOT NULL',
+    );
+    return this.#db.transaction(() => ids.reduce((n, id) => n + replay.run(id).changes, 0))();
   }
 
   deadLetterCount(): number {
