@@ -110,6 +110,11 @@ describe('Supabase mode: what the web writes to and reads from Supabase', () => 
         detail: { sessionId: session.id, repo: 'octo/hello' },
       },
     ]);
+    // …and shows it back to the user on /settings, read as them.
+    const settings = await (await call('/settings')).text();
+    expect(settings).toContain('Recent activity');
+    expect(settings).toContain('<strong>session.created</strong>');
+    expect(settings).toContain(`octo/hello · ${session.id}`);
 
     // Supabase refuses the insert (as when it is down or misconfigured): the user's delete
     // still succeeds; the lost record is only logged.

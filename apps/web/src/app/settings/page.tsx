@@ -5,6 +5,7 @@ import { SiteHeader } from '@/components/site-header';
 import { PreferencesForm } from '@/components/preferences-form';
 import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
+import { describeActivity, recentActivity } from '@/lib/activity/recent-activity';
 import { githubConnection } from '@/lib/auth/github-token';
 import { getPreferences } from '@/lib/preferences/preferences';
 
@@ -26,6 +27,7 @@ export default async function SettingsPage() {
   // leave the rest of the page working.
   const preferences = await getPreferences(user).catch(() => undefined);
   const budget = config.chatDailyBudgetUsd;
+  const activity = await recentActivity();
   return (
     <main>
       <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="settings" />
@@ -79,6 +81,30 @@ export default async function SettingsPage() {
           A run over budget stops with “budget exceeded”; the message says when it resets.
         </p>
       </section>
+      {config.mode === 'supabase' ? (
+        <section className="panel" aria-labelledby="activity">
+          <h2 id="activity">Recent activity</h2>
+          {activity === undefined ? (
+            <p className="error">Activity cannot be read right now; try again shortly.</p>
+          ) : activity.length === 0 ? (
+            <p className="muted">
+              Nothing yet: sessions, commits, pushes and pull requests show here.
+            </p>
+          ) : (
+            <ul className="activity" data-testid="activity">
+              {activity.map((entry, index) => (
+                <li key={`${entry.created_at}-${index}`}>
+                  <time dateTime={entry.created_at}>
+                    {new Date(entry.created_at).toUTCString()}
+                  </time>{' '}
+                  <strong>{entry.kind}</strong>{' '}
+                  <span className="muted">{describeActivity(entry.detail)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
     </main>
   );
 }

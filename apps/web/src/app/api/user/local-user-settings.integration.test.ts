@@ -146,5 +146,9 @@ describe('local mode: GitHub token and preferences under GROVE_DATA_DIR', () => 
     expect(await themeOf('/', { cookie })).toBe('light');
     expect(await themeOf('/settings', { cookie })).toBe('light');
     expect(await themeOf('/auth/login', {})).toBe('system');
+    // Local mode records no activity, so /settings offers none.
+    expect(
+      await (await fetch(`${stack.webUrl}/settings`, { headers: { cookie } })).text(),
+    ).not.toContain('Recent activity');
   });
 });
