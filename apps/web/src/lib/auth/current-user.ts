@@ -2,6 +2,7 @@ import 'server-only';
 
 import { AppError } from '@grove/contract';
 import { cookies } from 'next/headers';
+import { cache } from 'react';
 import type { NextRequest } from 'next/server';
 
 import { env } from '@/env';
@@ -32,10 +33,13 @@ interface SupabaseClaims {
  * Supabase mode the session JWT is verified by `getClaims()` (signature checked against the
  * project's keys, or by the Auth server) — never `getSession()`, which only reads the cookie.
  *
- * Route handlers pass their request: local mode then reads the cookie straight off it rather
+ * Memoized per server render (React's `cache`): the root layout (theme) and the page share one
+ * check. Route handlers pass their request: local mode then reads the cookie straight off it rather
  * than through `cookies()`'s request-store lookup (the chat's first-event path counts it).
  */
-export async function getCurrentUser(request?: NextRequest): Promise<CurrentUser | undefined> {
+export const getCurrentUser = cache(readCurrentUser);
+
+async function readCurrentUser(request?: NextRequest): Promise<CurrentUser | undefined> {
   const config = env();
   if (config.mode === 'supabase') {
     const supabase = await createClient();

@@ -7,6 +7,8 @@ import {
   type UserPreferencesPatch,
 } from '@grove/contract';
 
+import { cache } from 'react';
+
 import { env } from '@/env';
 import type { CurrentUser } from '@/lib/auth/current-user';
 import { createClient } from '@/lib/supabase/server';
@@ -18,9 +20,12 @@ const SUPABASE_TIMEOUT_MS = 3_000;
 
 /**
  * The user's preferences, defaults filled in. Supabase mode: `public.user_preferences` as the
- * signed-in user (row level security). Local mode: a file under GROVE_DATA_DIR.
+ * signed-in user (row level security). Local mode: a file under GROVE_DATA_DIR. Memoized per
+ * server render, so the root layout's theme and the page read it once.
  */
-export async function getPreferences(user: CurrentUser): Promise<UserPreferences> {
+export const getPreferences = cache(readPreferences);
+
+async function readPreferences(user: CurrentUser): Promise<UserPreferences> {
   const config = env();
   if (config.mode !== 'supabase') return readLocalPreferences(config.dataDir, user.id);
   const supabase = await createClient();

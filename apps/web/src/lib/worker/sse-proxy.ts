@@ -42,7 +42,7 @@ export async function proxySse(
  * subscriber leave, and the run itself goes on. A browser that reads slowly pauses the
  * upstream read, so nothing piles up here.
  */
-export function relaySse(
+function relaySse(
   body: Readable,
   requestId: string,
   upstream: AbortController,
