@@ -19,7 +19,9 @@ import { percentile, reportResult, round } from './bench-utils';
 import { Client, FLOOD, floodOnce, PROMPT } from './terminal-client';
 
 const SECRET = 'bench-worker-secret-0123456789abcdef0123456';
-const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 5);
+// Each round's rate swings ±15% with where the scheduler puts the producer on this 2-core
+// machine, so the medians need a good number of interleaved rounds.
+const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 9);
 /** `flood` runs only the throughput part (for tuning); anything else runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 
@@ -52,9 +54,11 @@ function coresBusySince(since: { busy: number; total: number }): number {
   return ((now.busy - since.busy) / (now.total - since.total)) * availableParallelism();
 }
 
-function rawFloodRate(): Promise<number> {
+/** Raw node-pty reading the flood in this process: MB/s, and this reader's CPU ms per MB. */
+function rawFlood(): Promise<{ mbps: number; cpuMsPerMB: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     let bytes = 0;
     const p = pty.spawn('/bin/bash', ['-c', FLOOD], {
       name: 'xterm-256color',
@@ -67,7 +71,14 @@ function rawFloodRate(): Promise<number> {
     p.onData((data) => {
       bytes += (data as unknown as Buffer).length;
     });
-    p.onExit(() => resolve(bytes / ((performance.now() - started) / 1000) / 1e6));
+    p.onExit(() => {
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      resolve({
+        mbps: bytes / seconds / 1e6,
+        cpuMsPerMB: (cpu.user + cpu.system) / 1e3 / (bytes / 1e6),
+      });
+    });
   });
 }
 
@@ -140,10 +151,13 @@ async function runAll(
   const viaWorker: number[] = [];
   const flood = await openTerminal();
   const machineBusy = { raw: [] as number[], worker: [] as number[] };
-  const cpu = { seconds: 0, worker: 0, client: 0 };
+  const cpu = { seconds: 0, worker: 0, client: 0, megabytes: 0 };
+  const rawCpuMsPerMB: number[] = [];
   for (let i = 0; i < FLOOD_ROUNDS; i++) {
     let since = machineTicks();
-    raw.push(await rawFloodRate());
+    const rawRun = await rawFlood();
+    raw.push(rawRun.mbps);
+    rawCpuMsPerMB.push(rawRun.cpuMsPerMB);
     machineBusy.raw.push(coresBusySince(since));
 
     since = machineTicks();
@@ -153,6 +167,7 @@ async function runAll(
     viaWorker.push(run.bytes / run.seconds / 1e6);
     machineBusy.worker.push(coresBusySince(since));
     cpu.seconds += run.seconds;
+    cpu.megabytes += run.bytes / 1e6;
     cpu.worker += cpuOf(worker.pid) - workerBefore;
     const used = process.cpuUsage(clientBefore);
     cpu.client += (used.user + used.system) / 1e6;
@@ -169,6 +184,13 @@ async function runAll(
     // part: JSON parsing, acks); on one 2-core machine both come out of the producer's share.
     workerCpuShare: round(cpu.worker / cpu.seconds),
     clientCpuShare: round(cpu.client / cpu.seconds),
+    // CPU per MB of output (less noisy than the rates): the raw reader's, the worker's, and
+    // this client's.
+    cpuMsPerMB: {
+      rawReader: round(percentile(rawCpuMsPerMB, 50)),
+      worker: round((cpu.worker * 1e3) / cpu.megabytes),
+      client: round((cpu.client * 1e3) / cpu.megabytes),
+    },
     // Cores busy machine-wide, of availableParallelism().
     machineCoresBusy: {
       raw: round(percentile(machineBusy.raw, 50)),

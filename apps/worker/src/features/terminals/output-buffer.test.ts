@@ -29,6 +29,37 @@ describe('OutputBuffer', () => {
     expect(buffer.since(all.length - 7).data.toString()).toBe(all.slice(-7));
   });
 
+  it('wraps, grows and drops like a plain string would, for any chunk sizes', () => {
+    const capacity = 10_000;
+    const buffer = new OutputBuffer(capacity);
+    let all = '';
+    let n = 0;
+    // Deterministic sizes from tiny to over capacity, so the ring grows, wraps and is overrun.
+    for (let i = 0; i < 400; i++) {
+      const size = ((i * 7919) % 1500) + (i % 97 === 0 ? 12_000 : 0);
+      let piece = '';
+      while (piece.length < size) piece += `${n++};`;
+      piece = piece.slice(0, size);
+      all += piece;
+      buffer.append(Buffer.from(piece));
+      expect(buffer.end).toBe(all.length);
+      expect(buffer.size).toBe(Math.min(capacity, all.length));
+      const from = all.length - Math.min(buffer.size, (i * 31) % 3000);
+      expect(buffer.since(from).data.toString()).toBe(all.slice(from));
+    }
+    expect(buffer.since(0).data.toString()).toBe(all.slice(-capacity));
+    expect(buffer.since(0).lost).toBe(all.length - capacity);
+  });
+
+  it('hands out copies, unchanged by later output', () => {
+    const buffer = new OutputBuffer(8);
+    buffer.append(Buffer.from('abcdefgh'));
+    const before = buffer.since(0).data;
+    buffer.append(Buffer.from('12345678'));
+    expect(before.toString()).toBe('abcdefgh');
+    expect(buffer.since(0).data.toString()).toBe('12345678');
+  });
+
   it('can start at a seq carried over from a previous shell', () => {
     const buffer = new OutputBuffer(100, 500);
     buffer.append(Buffer.from('abc'));

@@ -15,10 +15,12 @@ export const TerminalLimits = {
   /** Output is gathered this long before a frame goes out... */
   BatchIntervalMs: 5,
   /**
-   * ...or until this much is waiting, whichever comes first. Measured: 16 KiB frames keep a
-   * flood's pipeline smoother than 64 KiB ones (less CPU in the worker, same client work).
+   * ...or until this much is waiting, whichever comes first. Measured (CPU per MB of a flood,
+   * bench/terminal.bench.ts): 32 KiB frames cost the client a third less than 16 KiB ones and
+   * the worker no more; 64 KiB saves little more, and fewer than two such frames fit under
+   * HighWatermarkBytes, so the PTY would wait on every ack.
    */
-  BatchMaxBytes: 16 * 1024,
+  BatchMaxBytes: 32 * 1024,
   /** A socket that holds the PTY paused this long without acknowledging is closed (it can resume). */
   SlowClientTimeoutMs: 30_000,
   /** Before a PTY is killed, its last output gets this long to arrive and be sent. */
