@@ -283,7 +283,9 @@ export class TerminalManager {
     try {
       const text = Array.isArray(data)
         ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
+        : Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Buffer.from(data).toString('utf8');
       json = JSON.parse(text);
     } catch {
       return send(ws, { type: 'error', code: 'invalid_json', message: 'Frame is not JSON' });
