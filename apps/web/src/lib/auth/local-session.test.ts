@@ -7,14 +7,17 @@ const { signSessionCookie, verifySessionCookie } = await import('./local-session
 
 const SECRET = 'a-session-secret-of-at-least-thirty-two-chars';
 
-function cookieExpiringIn(seconds: number, secret = SECRET): Promise<string> {
-  return new SignJWT({})
+/** A cookie whose `exp` (whole seconds) is at least `seconds` away, and that `exp` in ms. */
+async function cookieExpiringIn(seconds: number): Promise<{ cookie: string; expMs: number }> {
+  const exp = Math.ceil(Date.now() / 1000) + seconds;
+  const cookie = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('local-owner')
     .setAudience('grove-session')
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
-    .sign(new TextEncoder().encode(secret));
+    .setExpirationTime(exp)
+    .sign(new TextEncoder().encode(SECRET));
+  return { cookie, expMs: exp * 1000 };
 }
 
 describe('local session cookie (verified once, then cached until it expires)', () => {
@@ -38,9 +41,9 @@ describe('local session cookie (verified once, then cached until it expires)', (
   });
 
   it('stops accepting a cached cookie the moment it expires', async () => {
-    const cookie = await cookieExpiringIn(1);
+    const { cookie, expMs } = await cookieExpiringIn(1);
     expect(await verifySessionCookie(SECRET, cookie)).toBe('local-owner');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, expMs - Date.now() + 50));
     expect(await verifySessionCookie(SECRET, cookie)).toBeUndefined();
   });
 });

@@ -176,8 +176,6 @@ export class RepoMirrors {
     const git = createGit(mirror, this.gitOptions(undefined));
     const startPoint = `${REMOTE_REFS}/${baseBranch}`;
     try {
-      // Not --quiet: simple-git waits an extra 50 ms after a command that printed nothing
-      // (to catch late output), which would add 50 ms to every session create.
       await git.raw(['worktree', 'add', '--no-track', '-b', branch, worktree, startPoint]);
     } catch (error) {
       // simple-git resolves a failed command that printed nothing to stderr: judge by output.
