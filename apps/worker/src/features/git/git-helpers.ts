@@ -66,13 +66,15 @@ export async function conflictedFiles(git: SimpleGit): Promise<string[]> {
   return [...new Set(out.split('\0').filter(Boolean))];
 }
 
+const OPERATION_MARKERS = ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD'];
+
 /** True when a merge, rebase or cherry-pick is half-done in this worktree. */
 export async function operationInProgress(git: SimpleGit, worktree: string): Promise<boolean> {
-  for (const name of ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD']) {
-    const p = (await git.raw(['rev-parse', '--git-path', name])).trim();
-    if (existsSync(path.resolve(worktree, p))) return true;
-  }
-  return false;
+  // One git process for all four paths (rev-parse prints one line per --git-path).
+  const out = await git.raw(['rev-parse', ...OPERATION_MARKERS.flatMap((n) => ['--git-path', n])]);
+  const paths = out.split('\n').filter(Boolean);
+  if (paths.length !== OPERATION_MARKERS.length) throw new Error('unexpected rev-parse output');
+  return paths.some((p) => existsSync(path.resolve(worktree, p)));
 }
 
 /** `behind ahead` of HEAD against the remote's base branch. */
