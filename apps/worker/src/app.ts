@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 
-import { AppError, REQUEST_ID_HEADER } from '@grove/contract';
+import { AppError, MAX_JSON_BODY_BYTES, REQUEST_ID_HEADER } from '@grove/contract';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -32,9 +32,6 @@ import { createLogger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
 import { secretKey, verifyWorkerToken } from '@grove/worker-token';
 import packageJson from '../package.json' with { type: 'json' };
-
-/** JSON bodies above this are refused with 413 (file writes have their own, larger cap). */
-export const JSON_BODY_LIMIT = '2mb';
 
 export interface AppDeps {
   config: WorkerConfig;
@@ -152,7 +149,8 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     });
     next();
   });
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // Larger JSON bodies are refused with 413 (the web applies the same cap).
+  app.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
   app.use(sessionRoutes(sessions, metrics));
   app.use(terminalRoutes(terminals));
   app.use(fileRoutes(new FileService(sessions)));

@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 /** Largest file the browser may read or write through the files API. */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * The largest JSON request body either app reads (a file write of MAX_FILE_BYTES, JSON-escaped,
+ * fits); anything larger is a 413 before it is read whole.
+ */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 /** Most entries one directory listing returns. */
 export const MAX_DIR_ENTRIES = 5000;
 

@@ -135,6 +135,15 @@ describe('web app against a real worker', () => {
     expect(body.error.details[0]?.path).toBe('repo');
     const notJson = await api('/api/workspace/session/create', { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
+    const huge = await api('/api/workspace/session/create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo: 'x'.repeat(3 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe(
+      'payload_too_large',
+    );
     expect((await api('/api/workspace/session/..%2F..')).status).toBe(422);
   });
 

@@ -2,12 +2,13 @@ import 'server-only';
 
 import { randomUUID } from 'node:crypto';
 
-import { AppError } from '@grove/contract';
+import { AppError, MAX_JSON_BODY_BYTES } from '@grove/contract';
 import type { NextRequest } from 'next/server';
 
 import { requireUser, type CurrentUser } from '@/lib/auth/current-user';
 
 import { handleApiError } from './errors';
+import { readBody } from './request-body';
 
 export interface HandlerContext<P> {
   req: NextRequest;
@@ -60,10 +61,11 @@ export function withUser<P = Record<string, never>>(
   };
 }
 
-/** Reads a JSON body, or a 400 when it is not JSON. */
+/** Reads a JSON body: 413 past MAX_JSON_BODY_BYTES, 400 when it is not JSON. */
 export async function readJson(req: NextRequest): Promise<unknown> {
+  const body = await readBody(req, MAX_JSON_BODY_BYTES);
   try {
-    return await req.json();
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new AppError('bad_request', 'Request body is not valid JSON');
   }

@@ -11,6 +11,7 @@ import type { NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
+import { readBody } from '@/lib/api/request-body';
 import { toWorkerForward, verifyGitHubSignature } from '@/lib/webhooks/github-webhook';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -25,9 +26,7 @@ const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export async function POST(req: NextRequest): Promise<Response> {
   const requestId = randomUUID();
   try {
-    if (Number(req.headers.get('content-length') ?? 0) > MAX_WEBHOOK_BYTES)
-      throw new AppError('payload_too_large', 'Webhook payload is too large');
-    const raw = Buffer.from(await req.arrayBuffer());
+    const raw = await readBody(req, MAX_WEBHOOK_BYTES);
     if (
       !verifyGitHubSignature(
         env().githubWebhookSecret,
