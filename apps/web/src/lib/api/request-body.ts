@@ -26,5 +26,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<Buffer> 
     }
     chunks.push(value);
   }
-  return chunks.length === 1 ? Buffer.from(chunks[0]!) : Buffer.concat(chunks);
+  if (chunks.length !== 1) return Buffer.concat(chunks);
+  const only = chunks[0]!;
+  return Buffer.from(only.buffer, only.byteOffset, only.byteLength);
 }
