@@ -1,25 +1,23 @@
 import type { Db } from '../../db/database';
 
-export interface PendingEntry {
+/** What every outbox entry says about itself, as the app names it. */
+interface OutboxEntry {
   id: number;
   entity: string;
   entityId: string;
   op: 'upsert' | 'delete';
   version: number;
-  payload: unknown;
   createdAt: string;
 }
 
+export interface PendingEntry extends OutboxEntry {
+  payload: unknown;
+}
+
 /** An outbox entry Supabase refused for good, set aside for an operator. */
-export interface DeadLetter {
-  id: number;
-  entity: string;
-  entityId: string;
-  op: 'upsert' | 'delete';
-  version: number;
+export interface DeadLetter extends OutboxEntry {
   attempts: number;
   lastError: string | null;
-  createdAt: string;
   deadLetteredAt: string;
 }
 
@@ -31,6 +29,17 @@ interface OutboxRow {
   version: number;
   payload: string;
   created_at: string;
+}
+
+function entryOf(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    entity: row.entity,
+    entityId: row.entity_id,
+    op: row.op,
+    version: row.version,
+    createdAt: row.created_at,
+  };
 }
 
 /** Sent entries are kept this long (for inspection), then pruned. */
@@ -52,15 +61,7 @@ export class SyncStore {
          WHERE sent_at IS NULL AND dead_lettered_at IS NULL ORDER BY id LIMIT ?`,
       )
       .all(limit)
-      .map((row) => ({
-        id: row.id,
-        entity: row.entity,
-        entityId: row.entity_id,
-        op: row.op,
-        version: row.version,
-        payload: JSON.parse(row.payload) as unknown,
-        createdAt: row.created_at,
-      }));
+      .map((row) => ({ ...entryOf(row), payload: JSON.parse(row.payload) as unknown }));
   }
 
   markSent(ids: readonly number[], sentAt: string): void {
@@ -109,14 +110,9 @@ export class SyncStore {
       )
       .all()
       .map((row) => ({
-        id: row.id,
-        entity: row.entity,
-        entityId: row.entity_id,
-        op: row.op,
-        version: row.version,
+        ...entryOf(row),
         attempts: row.attempts,
         lastError: row.last_error,
-        createdAt: row.created_at,
         deadLetteredAt: row.dead_lettered_at,
       }));
   }
