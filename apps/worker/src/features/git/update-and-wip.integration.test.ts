@@ -171,4 +171,46 @@ describe('update from base and WIP snapshots', () => {
     await alice(`/sessions/${cleanId}`, { method: 'DELETE' });
     expect(git(mirror, ['for-each-ref', wipRef(cleanId)]).trim()).toBe('');
   });
+
+  it('keeps commits that were never pushed on delete (with their history), and restores them', async () => {
+    const id = await create();
+    await write(id, 'committed.txt', 'committed, never pushed\n');
+    const commit = await alice(`/sessions/${id}/git/commit`, {
+      json: { message: 'unpushed work' },
+    });
+    expect(commit.status).toBe(200);
+    const head = git(path.join(tw.dataDir, 'worktrees', id), ['rev-parse', 'HEAD']).trim();
+    await write(id, 'loose.txt', 'and one uncommitted file\n');
+    expect((await alice(`/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+
+    const mirror = mirrorPath();
+    // The branch is gone, the commit is not: it is the snapshot's second parent.
+    expect(git(mirror, ['for-each-ref', `refs/heads/session/${id}`]).trim()).toBe('');
+    expect(git(mirror, ['rev-parse', `${wipRef(id)}^2`]).trim()).toBe(head);
+    expect(git(mirror, ['log', '--format=%s', `${wipRef(id)}^2`])).toContain('unpushed work');
+    expect(git(mirror, ['show', `${wipRef(id)}:committed.txt`])).toBe('committed, never pushed\n');
+
+    const next = await create();
+    const restored = await alice(`/sessions/${next}/git/restore-wip`, { json: { from: id } });
+    expect(restored.status).toBe(200);
+    expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual([
+      'committed.txt',
+      'loose.txt',
+    ]);
+    const worktree = path.join(tw.dataDir, 'worktrees', next);
+    expect(readFileSync(path.join(worktree, 'committed.txt'), 'utf8')).toBe(
+      'committed, never pushed\n',
+    );
+    expect(readFileSync(path.join(worktree, 'loose.txt'), 'utf8')).toBe(
+      'and one uncommitted file\n',
+    );
+
+    // Pushed and clean: everything is on the remote, so no snapshot is written.
+    const pushedId = await create();
+    await write(pushedId, 'pushed.txt', 'on the remote\n');
+    await alice(`/sessions/${pushedId}/git/commit`, { json: { message: 'pushed work' } });
+    expect((await alice(`/sessions/${pushedId}/git/push`, { json: {} })).status).toBe(200);
+    expect((await alice(`/sessions/${pushedId}`, { method: 'DELETE' })).status).toBe(204);
+    expect(git(mirror, ['for-each-ref', wipRef(pushedId)]).trim()).toBe('');
+  });
 });

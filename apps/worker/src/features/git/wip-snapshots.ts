@@ -5,11 +5,12 @@ import path from 'node:path';
 
 import { AppError } from '@grove/contract';
 import type { Logger } from 'pino';
+import type { SimpleGit } from 'simple-git';
 
 import { createGit, type GitEnvOptions } from '../../lib/git';
 import type { SessionRow } from '../sessions/session-store';
 import type { AuditWho, GitStore } from './git-store';
-import { identityArgs, RAW_PATHS, withEverythingStaged } from './git-helpers';
+import { headSha, identityArgs, RAW_PATHS, REMOTE_REFS, withEverythingStaged } from './git-helpers';
 
 /** The hidden ref a deleted session's uncommitted work is kept under, in its mirror. */
 export function wipRef(sessionId: string): string {
@@ -19,9 +20,14 @@ export function wipRef(sessionId: string): string {
 const SNAPSHOT_IDENTITY = { name: 'Grove', email: 'grove@grove.invalid' };
 
 /**
- * Snapshots uncommitted work (staged, unstaged and untracked) to `refs/grove/wip/<id>` as a
- * commit whose parent is the session's HEAD. Nothing is written when the worktree is clean.
- * Runs under the repository lock, before the worktree is removed. Returns the files kept.
+ * Keeps a session's work that lives nowhere else before its worktree and branch are removed:
+ * uncommitted changes (staged, unstaged and untracked) and commits that were never pushed.
+ * `refs/grove/wip/<id>` gets a commit of the worktree as it is, whose first parent is where
+ * that work starts: HEAD when every commit is on the remote, else the fork point from the base
+ * branch. Its diff to the first parent is then all the unpushed work, which restoreWip applies
+ * to another session; the second parent (HEAD, when it differs) keeps the commits themselves,
+ * messages and all. Nothing is written when there is nothing to keep. Runs under the
+ * repository lock, before the worktree is removed. Returns the files kept.
  */
 export async function snapshotWip(
   row: SessionRow,
@@ -33,35 +39,59 @@ export async function snapshotWip(
   if (!existsSync(path.join(row.worktree_path, '.git')) || !existsSync(mirror)) return [];
   const result = await withEverythingStaged(row.worktree_path, options, async (git) => {
     const tree = (await git.raw(['write-tree'])).trim();
-    const headTree = (await git.raw(['rev-parse', 'HEAD^{tree}'])).trim();
-    if (tree === headTree) return undefined;
+    const head = await headSha(git);
+    const start = await unpushedFrom(git, head, row.base_branch);
+    const startTree = (await git.raw(['rev-parse', `${start}^{tree}`])).trim();
+    if (tree === startTree && start === head) return undefined;
     const files = (
-      await git.raw([...RAW_PATHS, 'diff-tree', '-r', '--name-only', '-z', 'HEAD', tree])
+      await git.raw([...RAW_PATHS, 'diff-tree', '-r', '--name-only', '-z', start, tree])
     )
       .split('\0')
       .filter(Boolean);
+    const commits =
+      start === head
+        ? 0
+        : Number((await git.raw(['rev-list', '--count', `${start}..${head}`])).trim());
     const sha = (
       await git.raw([
         ...identityArgs(SNAPSHOT_IDENTITY),
         'commit-tree',
         tree,
         '-p',
-        'HEAD',
+        start,
+        ...(start === head ? [] : ['-p', head]),
         '-m',
-        `WIP of session ${row.id} (${row.branch_name}), kept when the session was deleted`,
+        `WIP of session ${row.id} (${row.branch_name}), kept when the session was deleted` +
+          (commits > 0 ? `: ${commits} unpushed commit(s) and any uncommitted changes` : ''),
       ])
     ).trim();
     if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error('could not write the WIP commit');
     await git.raw(['update-ref', wipRef(row.id), sha]);
-    return { sha, files };
+    return { sha, files, commits };
   });
   if (!result) return [];
   store.saveWipSnapshot(row, wipRef(row.id), result.sha, result.files);
   logger.info(
-    { sessionId: row.id, ref: wipRef(row.id), files: result.files.length },
+    { sessionId: row.id, ref: wipRef(row.id), files: result.files.length, commits: result.commits },
     'uncommitted work kept',
   );
   return result.files;
+}
+
+/**
+ * Where a session's unpushed work starts: HEAD if it is on the remote (any remote-tracking
+ * branch contains it), else the fork point from the base branch. With no fork point (the base
+ * is gone or unrelated) it is HEAD too, and the snapshot's second parent still keeps the commits.
+ */
+async function unpushedFrom(git: SimpleGit, head: string, baseBranch: string): Promise<string> {
+  const published = await git.raw(['for-each-ref', '--contains', head, '--count=1', REMOTE_REFS]);
+  if (published.trim() !== '') return head;
+  try {
+    const fork = (await git.raw(['merge-base', head, `${REMOTE_REFS}/${baseBranch}`])).trim();
+    return /^[0-9a-f]{40,64}$/.test(fork) ? fork : head;
+  } catch {
+    return head;
+  }
 }
 
 /**
