@@ -236,5 +236,40 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
+  await test.step('a deleted session keeps its unpushed commit: restored into another session', async () => {
+    // The first session's commit was never pushed. Delete it from the sessions page...
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${stack.webUrl}/`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page
+      .locator(`tr[data-session-id="${sessionId}"]`)
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await expect(page.locator(`tr[data-session-id="${sessionId}"]`)).toHaveCount(0);
+    // ...open another session of the repository and bring the work back from its Changes panel.
+    await page.getByLabel('Repository, path or URL').fill(repo);
+    await page.getByRole('button', { name: 'Create session' }).click();
+    const row = page.locator('tr[data-session-id]');
+    await expect(row.locator('.status')).toHaveText(/active/, { timeout: 60_000 });
+    const next = (await row.getAttribute('data-session-id'))!;
+    await row.getByRole('link').click();
+    await page.getByRole('tab', { name: 'Changes' }).first().click();
+    const saved = page.getByTestId('saved-work');
+    await saved.locator('summary').click();
+    await screenshot(page, 'session-desktop-saved-work');
+    await saved
+      .locator(`[data-saved-from="${sessionId}"]`)
+      .getByRole('button', { name: 'Restore here' })
+      .click();
+    await expect(page.getByText(/^Restored 2 files from session\//)).toBeVisible();
+    await expect(page.locator('[data-diff-path="agent-notes.md"]')).toContainText(
+      'written by the agent',
+    );
+    expect(
+      readFileSync(path.join(stack.dataDir, 'worktrees', next, 'agent-notes.md'), 'utf8'),
+    ).toBe('written by the agent\n');
+    await expect(saved).toHaveCount(0);
+  });
+
   expect(errors).toEqual([]);
 });

@@ -95,6 +95,17 @@ export const restoreWipResponseSchema = z.object({
   files: z.array(z.string()),
 });
 
+/** Work kept from a deleted session of the same user and repository, restorable into this one. */
+export const savedWorkSchema = z.object({
+  from: z.string(),
+  files: z.array(z.string()),
+  createdAt: z.string(),
+  restoredAt: z.string().nullable(),
+});
+export const savedWorkResponseSchema = z.object({ saved: z.array(savedWorkSchema) });
+export type SavedWork = z.infer<typeof savedWorkSchema>;
+export type SavedWorkResponse = z.infer<typeof savedWorkResponseSchema>;
+
 /** The system identity the web signs webhook forwards with; no user can have it. */
 export const GITHUB_WEBHOOK_USER_ID = 'system:github-webhook';
 

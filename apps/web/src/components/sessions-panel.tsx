@@ -81,8 +81,10 @@ export function SessionsPanel({
   }
 
   async function remove(session: Session) {
-    if (!window.confirm(`Delete the session on ${session.repo}? Uncommitted work is snapshotted.`))
-      return;
+    const question =
+      `Delete the session on ${session.repo}? Uncommitted changes and unpushed commits are ` +
+      'kept: restore them into another session from its Changes panel.';
+    if (!window.confirm(question)) return;
     setError(undefined);
     try {
       await apiFetch(`/api/workspace/session/${session.id}`, { method: 'DELETE' });

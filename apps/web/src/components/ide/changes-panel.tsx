@@ -1,10 +1,16 @@
 'use client';
 
-import type { GitDiffResponse, GitStatusResponse, Session } from '@grove/contract';
+import type {
+  GitDiffResponse,
+  GitStatusResponse,
+  SavedWork,
+  SavedWorkResponse,
+  Session,
+} from '@grove/contract';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
-import { errorMessage } from '@/lib/client/format';
+import { errorMessage, formatAge } from '@/lib/client/format';
 
 import { DiffView } from './diff-view';
 
@@ -22,6 +28,7 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
   const base = `/api/workspace/session/${sessionId}/git`;
   const [status, setStatus] = useState<GitStatusResponse | undefined>();
   const [diff, setDiff] = useState<GitDiffResponse | undefined>();
+  const [saved, setSaved] = useState<SavedWork[]>([]);
   const [message, setMessage] = useState('');
   const [prTitle, setPrTitle] = useState('');
   const [prBase, setPrBase] = useState('');
@@ -32,12 +39,14 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
 
   const load = useCallback(async () => {
     try {
-      const [s, d] = await Promise.all([
+      const [s, d, w] = await Promise.all([
         apiFetch<GitStatusResponse>(`${base}/status`, { cache: 'no-store' }),
         apiFetch<GitDiffResponse>(`${base}/diff`, { cache: 'no-store' }),
+        apiFetch<SavedWorkResponse>(`${base}/saved-work`, { cache: 'no-store' }),
       ]);
       setStatus(s);
       setDiff(d);
+      setSaved(w.saved.filter((entry) => entry.restoredAt === null));
     } catch (e) {
       setNotice({ kind: 'error', text: errorMessage(e) });
     }
@@ -96,6 +105,18 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
       return {
         kind: 'ok',
         text: `Updated from base (${strategy}); now at ${result.head.slice(0, 8)}`,
+      };
+    });
+
+  const restore = (from: string) =>
+    void run('restore', async () => {
+      const { files } = await apiFetch<{ files: string[] }>(`${base}/restore-wip`, {
+        method: 'POST',
+        json: { from },
+      });
+      return {
+        kind: 'ok',
+        text: `Restored ${files.length} file${files.length === 1 ? '' : 's'} from session/${from} as uncommitted changes`,
       };
     });
 
@@ -208,6 +229,28 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
             </button>
           </form>
         </details>
+        {saved.length > 0 && (
+          <details className="pad" data-testid="saved-work">
+            <summary>Saved work from deleted sessions ({saved.length})</summary>
+            <ul className="saved-work small">
+              {saved.map((entry) => (
+                <li key={entry.from} data-saved-from={entry.from}>
+                  <code>session/{entry.from}</code> · {entry.files.length} file
+                  {entry.files.length === 1 ? '' : 's'} · deleted {formatAge(entry.createdAt)} ago{' '}
+                  <button
+                    type="button"
+                    className="secondary small-button"
+                    onClick={() => restore(entry.from)}
+                    disabled={!!busy}
+                    title={entry.files.join('\n')}
+                  >
+                    {busy === 'restore' ? 'Restoring…' : 'Restore here'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
         {diff ? (
           <>
             <DiffView diff={diff.diff} />

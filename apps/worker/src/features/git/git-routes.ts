@@ -57,6 +57,10 @@ export function gitRoutes(service: GitService, webhooks: WebhookService): Router
     res.json(await service.updateFromBase(contextOf(req, res), id, body.strategy));
   });
 
+  router.get('/sessions/:id/git/saved-work', (req: Request<IdParams>, res: Response) => {
+    res.json(service.savedWork(contextOf(req, res), idOf(req)));
+  });
+
   router.post('/sessions/:id/git/restore-wip', async (req: Request<IdParams>, res: Response) => {
     const id = idOf(req);
     const body = parseOrThrow(restoreWipBodySchema, req.body, 'restore');

@@ -7,6 +7,7 @@ import {
   type GitDiffResponse,
   type GitStatusResponse,
   type PullRequest,
+  type SavedWorkResponse,
   type WorkerTokenClaims,
 } from '@grove/contract';
 import type { Logger } from 'pino';
@@ -274,6 +275,18 @@ export class GitService {
     });
     this.#o.store.clearBaseMoved(id, ctx, { strategy, head: result.head });
     return { updated: true, strategy, ...result };
+  }
+
+  /** What deleted sessions of this user and repository left behind, newest first. */
+  savedWork(ctx: RequestContext, id: string): SavedWorkResponse {
+    const row = this.#session(ctx, id);
+    const saved = this.#o.store.listWipSnapshots(row.user_id, row.repo_key).map((snapshot) => ({
+      from: snapshot.session_id,
+      files: JSON.parse(snapshot.files) as string[],
+      createdAt: snapshot.created_at,
+      restoredAt: snapshot.restored_at,
+    }));
+    return { saved };
   }
 
   async restoreWip(ctx: RequestContext, id: string, from: string): Promise<string[]> {

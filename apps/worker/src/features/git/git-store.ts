@@ -119,6 +119,16 @@ export class GitStore {
       .get(sessionId);
   }
 
+  /** The newest snapshots of one user's deleted sessions of one repository. */
+  listWipSnapshots(userId: string, repoKey: string, limit = 50): WipSnapshotRow[] {
+    return this.#db
+      .prepare<[string, string, number], WipSnapshotRow>(
+        `SELECT * FROM wip_snapshots WHERE user_id = ? AND repo_key = ?
+         ORDER BY created_at DESC LIMIT ?`,
+      )
+      .all(userId, repoKey, limit);
+  }
+
   markWipRestored(from: string, into: string, who: AuditWho): void {
     this.#db.transaction(() => {
       this.#db

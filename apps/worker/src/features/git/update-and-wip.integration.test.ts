@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { SavedWorkResponse } from '@grove/contract';
 import { createSourceRepo, git, makeTempDir } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -191,8 +192,26 @@ describe('update from base and WIP snapshots', () => {
     expect(git(mirror, ['show', `${wipRef(id)}:committed.txt`])).toBe('committed, never pushed\n');
 
     const next = await create();
+    const savedWork = async (as: typeof alice, session: string) =>
+      ((await (await as(`/sessions/${session}/git/saved-work`)).json()) as SavedWorkResponse).saved;
+    const listed = (await savedWork(alice, next)).find((s) => s.from === id);
+    expect(listed).toMatchObject({ restoredAt: null });
+    expect(listed!.files.sort()).toEqual(['committed.txt', 'loose.txt']);
+    // Bob sees none of Alice's saved work, not even through his own session of the repository.
+    const bob = tw.fetchAs('bob');
+    const bobs = (
+      (await (await bob('/sessions', { json: { repo: origin } })).json()) as {
+        session: { id: string };
+      }
+    ).session.id;
+    expect(await savedWork(bob, bobs)).toEqual([]);
+    expect((await bob(`/sessions/${next}/git/saved-work`)).status).toBe(404);
+
     const restored = await alice(`/sessions/${next}/git/restore-wip`, { json: { from: id } });
     expect(restored.status).toBe(200);
+    expect((await savedWork(alice, next)).find((s) => s.from === id)?.restoredAt).toEqual(
+      expect.any(String),
+    );
     expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual([
       'committed.txt',
       'loose.txt',

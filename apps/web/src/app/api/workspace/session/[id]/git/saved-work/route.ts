@@ -1,0 +1,7 @@
+import { withUser } from '@/lib/api/with-user';
+import { proxySessionCall } from '@/lib/worker/session-proxy';
+
+/** Addition to the contract: work kept from this user's deleted sessions of the same repository. */
+export const GET = withUser<{ id: string }>((ctx) =>
+  proxySessionCall(ctx, { method: 'GET', suffix: '/git/saved-work' }),
+);
