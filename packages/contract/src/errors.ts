@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   worker_unreachable: 502,
   worker_unavailable: 503,
   supabase_unavailable: 503,
+  engine_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -91,11 +91,16 @@ export class ChatRuns {
     return this.#active.size;
   }
 
-  /** Starts a run (409 while one is going, 429 over the rate limit or budget). */
+  /**
+   * Starts a run (409 while one is going, 503 when the engine is not set up, 429 over the rate
+   * limit or budget).
+   */
   start(ctx: RequestContext, sessionId: string, prompt: string): ChatRunRow {
     const session = this.#o.sessions.requireWorktree(ctx, sessionId);
     if (this.#active.has(sessionId))
       throw new AppError('conflict', 'A run is already in progress for this session');
+    const unavailable = this.#o.engine.unavailable?.();
+    if (unavailable) throw new AppError('engine_unavailable', unavailable);
     const { config, store } = this.#o;
     const inserted = store.insertRun(
       { runId: newId(), sessionId, userId: ctx.userId, prompt, engine: this.#o.engine.name },

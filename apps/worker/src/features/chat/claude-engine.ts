@@ -93,6 +93,14 @@ function* translate(message: SDKMessage): Generator<EngineOutput> {
 export function createClaudeEngine(config: ChatConfig): ChatEngine {
   return {
     name: 'claude-code',
+    // The engine's config dir is Grove's own, so no login of the machine's user applies: the
+    // key is the only credential it can have. Without it, Claude Code would only answer
+    // "Not logged in · Please run /login", which means nothing in Grove.
+    unavailable: () =>
+      config.engineEnv.ANTHROPIC_API_KEY
+        ? undefined
+        : 'The agent is not set up: the worker has no ANTHROPIC_API_KEY. Set it in the ' +
+          "worker's environment and restart the worker.",
     async *run(input: EngineRunInput): AsyncGenerator<EngineOutput> {
       const abortController = new AbortController();
       const options: Options = {

@@ -42,5 +42,10 @@ export interface EngineRunInput {
  */
 export interface ChatEngine {
   readonly name: string;
+  /**
+   * Why this engine cannot run at all as configured (no credentials, say), checked before a
+   * run is stored; undefined when it can.
+   */
+  unavailable?: () => string | undefined;
   run: (input: EngineRunInput) => AsyncIterable<EngineOutput>;
 }
