@@ -61,6 +61,27 @@ describe('web app against a real worker', () => {
     expect(((await response.json()) as ErrorBody).error.code).toBe('unauthorized');
   });
 
+  it('shows a person with a wrong token a page with a way back, still 401 and no cookie', async () => {
+    const response = await fetch(`${stack.webUrl}/auth/local?token=wrong-token`, {
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('Wrong access token');
+    expect(page).toContain('href="/sign-in"');
+  });
+
+  it("answers a page 404 for a session that is not the user's, and for a malformed id", async () => {
+    for (const id of ['abcdefghij0123', 'not-a-session-id!']) {
+      const response = await api(`/sessions/${id}`);
+      expect(response.status, id).toBe(404);
+      expect(await response.text(), id).toContain('Back to sessions');
+    }
+  });
+
   it('signs in with the right token: HttpOnly SameSite cookie and a redirect to /', async () => {
     const response = await fetch(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`, {
       redirect: 'manual',
@@ -210,9 +231,19 @@ describe('web app against a real worker', () => {
     expect(((await response.json()) as ErrorBody).error.code).toBe('worker_unavailable');
   });
 
-  it('signs out by clearing the cookie', async () => {
+  it('signs out by clearing the cookie and ending it on the server', async () => {
+    const other = await signIn(stack.webUrl);
     const response = await api('/auth/signout', { method: 'POST', redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.getSetCookie()[0]).toMatch(/grove_session=;.*Max-Age=0/i);
+    // A kept copy of the signed-out cookie no longer signs in (the worker is stopped by now, so
+    // a session that still counted would get 503, not 401)...
+    const replayed = await api('/api/workspace/sessions');
+    expect(replayed.status).toBe(401);
+    // ...while another sign-in's cookie (another browser) is untouched.
+    const elsewhere = await fetch(`${stack.webUrl}/api/workspace/sessions`, {
+      headers: { cookie: other },
+    });
+    expect(elsewhere.status).not.toBe(401);
   });
 });

@@ -18,7 +18,8 @@ export default function SignInPage() {
             <p className="muted">
               This Grove runs in local mode. Use the sign-in link printed when it started, or paste
               the access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}
-              <code>.grove/secrets.json</code>).
+              <code>secrets.json</code> in Grove&apos;s data directory: <code>GROVE_DATA_DIR</code>,
+              by default <code>.grove/</code>).
             </p>
             <div className="row">
               <div className="grow">

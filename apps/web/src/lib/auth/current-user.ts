@@ -9,6 +9,7 @@ import { env } from '@/env';
 import { createClient } from '@/lib/supabase/server';
 
 import { LOCAL_OWNER_ID, SESSION_COOKIE, verifySessionCookie } from './local-session';
+import { revokedSessions } from './revoked-sessions';
 
 export interface CurrentUser {
   id: string;
@@ -55,7 +56,11 @@ async function readCurrentUser(request?: NextRequest): Promise<CurrentUser | und
     };
   }
   const jar = request?.cookies ?? (await cookies());
-  const userId = await verifySessionCookie(config.sessionSecret, jar.get(SESSION_COOKIE)?.value);
+  const userId = await verifySessionCookie(
+    config.sessionSecret,
+    jar.get(SESSION_COOKIE)?.value,
+    revokedSessions(config.dataDir),
+  );
   if (userId !== LOCAL_OWNER_ID) return undefined;
   return { id: LOCAL_OWNER_ID, login: 'owner', name: 'Local owner' };
 }

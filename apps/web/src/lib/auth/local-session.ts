@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
@@ -19,28 +19,41 @@ export function accessTokenMatches(offered: string, expected: string): boolean {
 }
 
 export async function signSessionCookie(secret: string, userId: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setAudience('grove-session')
-    .setIssuedAt()
-    .setExpirationTime(`${SESSION_MAX_AGE_SECONDS}s`)
-    .sign(new TextEncoder().encode(secret));
+  return (
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setAudience('grove-session')
+      // Its own id, so that signing out can end this cookie and no other.
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${SESSION_MAX_AGE_SECONDS}s`)
+      .sign(new TextEncoder().encode(secret))
+  );
+}
+
+/** What a valid session cookie says. */
+export interface SessionClaims {
+  sub: string;
+  jti: string;
+  /** Expiry, in seconds. */
+  exp: number;
 }
 
 /**
  * Cookies already verified, until they expire: every API request carries the same cookie, and
  * jose verifies through WebCrypto (a thread-pool job, ~0.5 ms on the path of every chat
  * message's first event). A hit skips nothing a fresh check would catch: the entry is keyed by
- * the exact cookie and secret, and dies with the cookie's own `exp`.
+ * the exact cookie and secret, and dies with the cookie's own `exp`; sign-outs are checked on
+ * every call.
  */
-const verified = new LRUCache<string, string>({ max: 1024 });
+const verified = new LRUCache<string, SessionClaims>({ max: 1024 });
 
-/** The user id in a valid session cookie, or undefined. */
-export async function verifySessionCookie(
+/** The claims of a session cookie signed with `secret` and not expired, or undefined. */
+export async function readSessionCookie(
   secret: string,
   value: string | undefined,
-): Promise<string | undefined> {
+): Promise<SessionClaims | undefined> {
   if (!value || !secret) return undefined;
   const cacheKey = `${secret}\u0000${value}`;
   const known = verified.get(cacheKey);
@@ -50,12 +63,25 @@ export async function verifySessionCookie(
       algorithms: ['HS256'],
       audience: 'grove-session',
     });
-    if (payload.sub === undefined || payload.exp === undefined) return undefined;
-    verified.set(cacheKey, payload.sub, { ttl: payload.exp * 1000 - Date.now() });
-    return payload.sub;
+    const { sub, jti, exp } = payload;
+    // A cookie without an id could never be signed out: not accepted.
+    if (sub === undefined || jti === undefined || exp === undefined) return undefined;
+    const claims = { sub, jti, exp };
+    verified.set(cacheKey, claims, { ttl: exp * 1000 - Date.now() });
+    return claims;
   } catch {
     return undefined;
   }
+}
+
+/** The user id in a valid session cookie that was not signed out, or undefined. */
+export async function verifySessionCookie(
+  secret: string,
+  value: string | undefined,
+  revoked: { has: (jti: string) => boolean },
+): Promise<string | undefined> {
+  const claims = await readSessionCookie(secret, value);
+  return claims && !revoked.has(claims.jti) ? claims.sub : undefined;
 }
 
 export function sessionCookieOptions(secure: boolean) {

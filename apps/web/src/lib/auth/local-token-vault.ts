@@ -1,9 +1,11 @@
 import 'server-only';
 
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { z } from 'zod';
+
+import { readJsonFile, writeJsonFile } from '@/lib/local-json-file';
 
 import type { StoredGitHubToken, TokenVault } from './token-vault';
 
@@ -25,14 +27,8 @@ const fileSchema = z.record(
 
 export function localTokenVault(dataDir: string): TokenVault {
   const file = path.join(dataDir, LOCAL_TOKEN_FILE);
-  const read = () =>
-    existsSync(file) ? fileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : {};
-  const write = (all: Record<string, StoredGitHubToken>) => {
-    // Write then rename: a crash never leaves half a file.
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(all, null, 2), { mode: 0o600 });
-    renameSync(temp, file);
-  };
+  const read = () => readJsonFile(file, fileSchema, {});
+  const write = (all: Record<string, StoredGitHubToken>) => writeJsonFile(file, all);
   return {
     get: (userId) => Promise.resolve(read()[userId]),
     put: (userId, token) => {

@@ -1,10 +1,11 @@
 import 'server-only';
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { userPreferencesSchema, type UserPreferences } from '@grove/contract';
 import { z } from 'zod';
+
+import { readJsonFile, writeJsonFile } from '@/lib/local-json-file';
 
 /** Local mode keeps preferences in one file under GROVE_DATA_DIR (there is no Supabase). */
 export const LOCAL_PREFERENCES_FILE = 'preferences.json';
@@ -24,15 +25,9 @@ export function writeLocalPreferences(
   preferences: UserPreferences,
 ): void {
   const file = path.join(dataDir, LOCAL_PREFERENCES_FILE);
-  const all = { ...readAll(dataDir), [userId]: preferences };
-  // Write then rename: a crash never leaves half a file.
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(all, null, 2), { mode: 0o600 });
-  renameSync(temp, file);
+  writeJsonFile(file, { ...readAll(dataDir), [userId]: preferences });
 }
 
 function readAll(dataDir: string): Record<string, unknown> {
-  const file = path.join(dataDir, LOCAL_PREFERENCES_FILE);
-  if (!existsSync(file)) return {};
-  return fileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return readJsonFile(path.join(dataDir, LOCAL_PREFERENCES_FILE), fileSchema, {});
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@grove/contract';
+import { AppError, isAppError } from '@grove/contract';
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { env } from '@/env';
@@ -34,6 +34,26 @@ export async function GET(req: NextRequest): Promise<Response> {
     response.headers.set('referrer-policy', 'no-referrer');
     return response;
   } catch (error) {
+    // A person at the sign-in form (or with a stale link) gets a page, not the JSON error.
+    if (isAppError(error) && error.code === 'unauthorized' && wantsHtml(req))
+      return new Response(WRONG_TOKEN_PAGE, {
+        status: 401,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      });
     return handleApiError(error);
   }
 }
+
+function wantsHtml(req: NextRequest): boolean {
+  return (req.headers.get('accept') ?? '').includes('text/html');
+}
+
+const WRONG_TOKEN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Grove: wrong access token</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>Wrong access token</h1>
+<p>That token does not sign in to this Grove. Use the sign-in link Grove printed when it started.</p>
+<p><a href="/sign-in">Back to sign-in</a></p>
+</body></html>
+`;

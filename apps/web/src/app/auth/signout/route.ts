@@ -3,7 +3,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
 import { assertSameOrigin } from '@/lib/api/with-user';
-import { SESSION_COOKIE } from '@/lib/auth/local-session';
+import { readSessionCookie, SESSION_COOKIE } from '@/lib/auth/local-session';
+import { revokedSessions } from '@/lib/auth/revoked-sessions';
 import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
@@ -12,11 +13,19 @@ export const dynamic = 'force-dynamic';
 export async function POST(req: NextRequest): Promise<Response> {
   try {
     assertSameOrigin(req);
-    const supabaseMode = env().mode === 'supabase';
+    const config = env();
+    const supabaseMode = config.mode === 'supabase';
     if (supabaseMode) {
       const supabase = await createClient();
       // Revokes the refresh token on the Auth server and clears the sb-* cookies.
       await supabase.auth.signOut();
+    } else {
+      // The cookie is ended on the server too: a copy of it no longer signs anyone in.
+      const claims = await readSessionCookie(
+        config.sessionSecret,
+        req.cookies.get(SESSION_COOKIE)?.value,
+      );
+      if (claims) revokedSessions(config.dataDir).add(claims.jti, claims.exp);
     }
     const response = new NextResponse(null, {
       status: 303,
