@@ -72,6 +72,11 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page).toHaveURL(`${stack.webUrl}/`);
     await expect(page.getByRole('heading', { name: 'New session' })).toBeVisible();
     await expect(page.getByText('No sessions yet.')).toBeVisible();
+    // No GitHub token yet: the picker points to where one is connected.
+    await expect(page.getByRole('link', { name: 'Connect GitHub in Settings' })).toHaveAttribute(
+      'href',
+      '/settings',
+    );
   });
 
   await test.step('create a session from a local repository', async () => {

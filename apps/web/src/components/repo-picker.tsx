@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
@@ -13,7 +14,11 @@ export interface GitHubRepo {
 type RepoList =
   | { kind: 'loading' }
   | { kind: 'ready'; repos: GitHubRepo[] }
+  | { kind: 'connect' }
   | { kind: 'unavailable'; reason: string | undefined };
+
+/** The answers that mean "no usable GitHub token yet": connecting one in Settings fixes them. */
+const NEEDS_GITHUB = new Set(['unauthorized', 'github_token_required', 'github_reauth_required']);
 
 /**
  * The user's GitHub repositories as a picker. When the list cannot be had (no GitHub token
@@ -32,13 +37,15 @@ export function RepoPicker({ onPick }: { onPick: (repo: GitHubRepo) => void }) {
       })
       .catch((error: unknown) => {
         if (cancelled) return;
-        const reason =
-          error instanceof ApiError && error.status === 404
-            ? undefined
-            : error instanceof ApiError && error.status === 401
-              ? 'Connect GitHub to pick from your repositories.'
-              : `GitHub repositories unavailable: ${error instanceof Error ? error.message : String(error)}`;
-        setList({ kind: 'unavailable', reason });
+        if (error instanceof ApiError && error.status === 404)
+          setList({ kind: 'unavailable', reason: undefined });
+        else if (error instanceof ApiError && NEEDS_GITHUB.has(error.code))
+          setList({ kind: 'connect' });
+        else
+          setList({
+            kind: 'unavailable',
+            reason: `GitHub repositories unavailable: ${error instanceof Error ? error.message : String(error)}`,
+          });
       });
     return () => {
       cancelled = true;
@@ -46,6 +53,13 @@ export function RepoPicker({ onPick }: { onPick: (repo: GitHubRepo) => void }) {
   }, []);
 
   if (list.kind === 'loading') return <p className="muted small">Loading your repositories…</p>;
+  if (list.kind === 'connect')
+    return (
+      <p className="muted small">
+        <Link href="/settings">Connect GitHub in Settings</Link> to pick from your repositories, or
+        enter a repository below.
+      </p>
+    );
   if (list.kind === 'unavailable')
     return list.reason ? <p className="muted small">{list.reason}</p> : null;
   if (list.repos.length === 0) return <p className="muted small">No GitHub repositories found.</p>;

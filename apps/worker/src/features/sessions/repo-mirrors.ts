@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { AppError } from '@grove/contract';
 import type { Logger } from 'pino';
@@ -84,12 +85,13 @@ export class RepoMirrors {
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
+      const local = source.isLocal ? localRepoProblem(source.remoteUrl) : undefined;
+      if (local) throw new AppError('repo_unavailable', local, { cause: error });
+      const detail = error instanceof Error ? error.message : String(error);
       throw new AppError(
         'repo_unavailable',
-        `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(String(error), secrets)}`,
-        {
-          cause: error,
-        },
+        `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(detail, secrets)}`,
+        { cause: error },
       );
     }
     let defaultBranch = this.#defaultBranch.get(source.key);
@@ -259,4 +261,12 @@ async function removeLockFiles(dir: string): Promise<void> {
       await rm(full, { force: true });
     }
   }
+}
+
+/** What is plainly wrong with a local repository path (missing, not a repository), if anything. */
+function localRepoProblem(remoteUrl: string): string | undefined {
+  const dir = fileURLToPath(remoteUrl);
+  if (!existsSync(dir)) return `There is no folder ${dir} on the worker`;
+  const isRepo = existsSync(path.join(dir, '.git')) || existsSync(path.join(dir, 'HEAD'));
+  return isRepo ? undefined : `${dir} is not a git repository`;
 }

@@ -93,6 +93,25 @@ describe('sessions on real git worktrees', () => {
     expect(list.sessions).toHaveLength(0);
   });
 
+  it('says plainly when a local repository path is missing or not a repository', async () => {
+    const alice = tw.fetchAs('alice');
+    const notRepo = path.join(repoDir, '..', 'plain-folder');
+    mkdirSync(notRepo, { recursive: true });
+    for (const [repo, expected] of [
+      [
+        path.join(repoDir, '..', 'no-such-folder'),
+        /^There is no folder \/.*no-such-folder on the worker$/,
+      ],
+      [notRepo, /^\/.*plain-folder is not a git repository$/],
+    ] as const) {
+      const res = await alice('/sessions', { json: { repo } });
+      expect(res.status, repo).toBe(422);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('repo_unavailable');
+      expect(body.error.message).toMatch(expected);
+    }
+  });
+
   it('keeps 20 parallel creates within the limit of 10 and the mirror intact', async () => {
     const bob = tw.fetchAs('bob');
     const results = await Promise.all(
