@@ -40,9 +40,9 @@ export async function snapshotWip(
   const result = await withEverythingStaged(row.worktree_path, options, async (git) => {
     const tree = (await git.raw(['write-tree'])).trim();
     const head = await headSha(git);
-    const start = await unpushedFrom(git, head, row.base_branch);
+    const { start, published } = await unpushedFrom(git, head, row.base_branch);
     const startTree = (await git.raw(['rev-parse', `${start}^{tree}`])).trim();
-    if (tree === startTree && start === head) return undefined;
+    if (published && tree === startTree) return undefined;
     const files = (
       await git.raw([...RAW_PATHS, 'diff-tree', '-r', '--name-only', '-z', start, tree])
     )
@@ -81,16 +81,21 @@ export async function snapshotWip(
 /**
  * Where a session's unpushed work starts: HEAD if it is on the remote (any remote-tracking
  * branch contains it), else the fork point from the base branch. With no fork point (the base
- * is gone or unrelated) it is HEAD too, and the snapshot's second parent still keeps the commits.
+ * is gone or unrelated) it is HEAD, unpublished: the snapshot is written anyway, and its only
+ * parent, HEAD, keeps the commits.
  */
-async function unpushedFrom(git: SimpleGit, head: string, baseBranch: string): Promise<string> {
-  const published = await git.raw(['for-each-ref', '--contains', head, '--count=1', REMOTE_REFS]);
-  if (published.trim() !== '') return head;
+async function unpushedFrom(
+  git: SimpleGit,
+  head: string,
+  baseBranch: string,
+): Promise<{ start: string; published: boolean }> {
+  const contained = await git.raw(['for-each-ref', '--contains', head, '--count=1', REMOTE_REFS]);
+  if (contained.trim() !== '') return { start: head, published: true };
   try {
     const fork = (await git.raw(['merge-base', head, `${REMOTE_REFS}/${baseBranch}`])).trim();
-    return /^[0-9a-f]{40,64}$/.test(fork) ? fork : head;
+    return { start: /^[0-9a-f]{40,64}$/.test(fork) ? fork : head, published: false };
   } catch {
-    return head;
+    return { start: head, published: false };
   }
 }
 
