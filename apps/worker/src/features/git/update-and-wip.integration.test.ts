@@ -25,6 +25,17 @@ describe('update from base and WIP snapshots', () => {
   };
   const write = (id: string, p: string, content: string) =>
     alice(`/sessions/${id}/file`, { method: 'PUT', json: { path: p, content } });
+  /** Restores `from`'s saved work into `into`: the answer names exactly these files, with this content on disk. */
+  const expectRestored = async (into: string, from: string, files: Record<string, string>) => {
+    const restored = await alice(`/sessions/${into}/git/restore-wip`, { json: { from } });
+    expect(restored.status).toBe(200);
+    expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual(
+      Object.keys(files).sort(),
+    );
+    const worktree = path.join(tw.dataDir, 'worktrees', into);
+    for (const [file, content] of Object.entries(files))
+      expect(readFileSync(path.join(worktree, file), 'utf8'), file).toBe(content);
+  };
   const mirrorPath = () => {
     const dir = path.join(tw.dataDir, 'mirrors');
     return path.join(
@@ -153,19 +164,10 @@ describe('update from base and WIP snapshots', () => {
     expect((await bob(`/sessions/${next}/git/restore-wip`, { json: { from: id } })).status).toBe(
       404,
     );
-    const restored = await alice(`/sessions/${next}/git/restore-wip`, { json: { from: id } });
-    expect(restored.status).toBe(200);
-    expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual([
-      'README.md',
-      'notes/untracked.txt',
-    ]);
-    const worktree = path.join(tw.dataDir, 'worktrees', next);
-    expect(readFileSync(path.join(worktree, 'notes/untracked.txt'), 'utf8')).toBe(
-      'a brand new file\n',
-    );
-    expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toBe(
-      '# edited, never committed\n',
-    );
+    await expectRestored(next, id, {
+      'README.md': '# edited, never committed\n',
+      'notes/untracked.txt': 'a brand new file\n',
+    });
 
     // A clean session leaves no WIP ref behind.
     const cleanId = await create();
@@ -207,21 +209,12 @@ describe('update from base and WIP snapshots', () => {
     expect(await savedWork(bob, bobs)).toEqual([]);
     expect((await bob(`/sessions/${next}/git/saved-work`)).status).toBe(404);
 
-    const restored = await alice(`/sessions/${next}/git/restore-wip`, { json: { from: id } });
-    expect(restored.status).toBe(200);
+    await expectRestored(next, id, {
+      'committed.txt': 'committed, never pushed\n',
+      'loose.txt': 'and one uncommitted file\n',
+    });
     expect((await savedWork(alice, next)).find((s) => s.from === id)?.restoredAt).toEqual(
       expect.any(String),
-    );
-    expect(((await restored.json()) as { files: string[] }).files.sort()).toEqual([
-      'committed.txt',
-      'loose.txt',
-    ]);
-    const worktree = path.join(tw.dataDir, 'worktrees', next);
-    expect(readFileSync(path.join(worktree, 'committed.txt'), 'utf8')).toBe(
-      'committed, never pushed\n',
-    );
-    expect(readFileSync(path.join(worktree, 'loose.txt'), 'utf8')).toBe(
-      'and one uncommitted file\n',
     );
 
     // Pushed and clean: everything is on the remote, so no snapshot is written.
