@@ -20,8 +20,9 @@ import { Client, FLOOD, floodOnce, PROMPT } from './terminal-client';
 
 const SECRET = 'bench-worker-secret-0123456789abcdef0123456';
 // Each round's rate swings ±15% with where the scheduler puts the producer on this 2-core
-// machine, so the medians need a good number of interleaved rounds.
-const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 9);
+// machine, so the medians need a good number of interleaved rounds (with 9 and no warm-up, the
+// ratio's median ranged 0.84–0.92 from one run to the next).
+const FLOOD_ROUNDS = Number(process.env.BENCH_FLOOD_ROUNDS ?? 15);
 /** `flood` runs only the throughput part (for tuning); anything else runs everything. */
 const ONLY = process.env.BENCH_ONLY;
 
@@ -153,6 +154,10 @@ async function runAll(
   const machineBusy = { raw: [] as number[], worker: [] as number[] };
   const cpu = { seconds: 0, worker: 0, client: 0, megabytes: 0 };
   const rawCpuMsPerMB: number[] = [];
+  // One round of each first, not counted: the worker's hot path gets compiled, as in a running
+  // install (the first flood of a run was often its slowest).
+  await rawFlood();
+  await floodOnce(flood, FLOOD_ROUNDS);
   for (let i = 0; i < FLOOD_ROUNDS; i++) {
     let since = machineTicks();
     const rawRun = await rawFlood();

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { loadConfig } from './env';
 import { createLogger } from './lib/logger';
+import { applyWorkerV8Flags } from './lib/v8-flags';
 
 /** How long a graceful shutdown waits for in-flight work before closing anyway. */
 const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(): Promise<void> {
+  applyWorkerV8Flags();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const worker = await createApp({ config, logger });
