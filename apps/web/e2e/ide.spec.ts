@@ -121,6 +121,14 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toContain(
       'Edited in the browser.',
     );
+    // Nothing left to save until the next edit.
+    const save = page.getByRole('button', { name: 'Save', exact: true });
+    await expect(save).toBeDisabled();
+    await page.keyboard.type(' ');
+    await expect(save).toBeEnabled();
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('ControlOrMeta+s');
+    await expect(save).toBeDisabled();
     await screenshot(page, 'session-desktop-editor-terminal-chat');
   });
 

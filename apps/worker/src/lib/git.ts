@@ -4,6 +4,9 @@ import { pickEnv } from './env-allowlist';
 /** Variables a git child may inherit from the worker; everything else is dropped. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ'] as const;
 
+/** Where a mirror keeps the remote's branches (`+refs/heads/*:refs/remotes/origin/*`). */
+export const REMOTE_REFS = 'refs/remotes/origin';
+
 export interface GitCredentials {
   /** URL prefix the credential is scoped to, e.g. `https://github.com/`. */
   urlPrefix: string;

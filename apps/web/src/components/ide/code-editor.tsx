@@ -28,15 +28,18 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
   const [notice, setNotice] = useState<string | undefined>();
 
   async function save() {
-    if (!path || !view.current) return;
+    if (!path || !view.current || !dirty || saving) return;
+    // CodeMirror documents are immutable: the one sent is the one saved, whatever is typed meanwhile.
+    const doc = view.current.state.doc;
     setSaving(true);
     setNotice(undefined);
     try {
       const result = await apiFetch<{ path: string; size: number }>(
         `/api/workspace/session/${sessionId}/file`,
-        { method: 'PUT', json: { path, content: view.current.state.doc.toString() } },
+        { method: 'PUT', json: { path, content: doc.toString() } },
       );
-      setDirty(false);
+      // Edits typed while it was saving are still unsaved.
+      setDirty(view.current?.state.doc !== doc);
       setNotice(`Saved ${result.size} bytes`);
       onSaved();
     } catch (e) {
@@ -102,7 +105,7 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
         <button
           type="button"
           className="small-button"
-          disabled={!path || saving || state.kind !== 'ready'}
+          disabled={!path || saving || !dirty || state.kind !== 'ready'}
           onClick={() => void save()}
           title="Save (Ctrl/Cmd+S)"
         >

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import type { Session } from '@grove/contract';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
 import { errorMessage } from '@/lib/client/format';
@@ -30,12 +30,17 @@ const PANES: { id: PaneId; label: string }[] = [
  */
 export function IdeShell({
   sessionId,
+  initialSession,
   terminalFontSize,
 }: {
   sessionId: string;
+  /** The session as the page loaded it on the server, if it could. */
+  initialSession?: Session | undefined;
   terminalFontSize?: number | undefined;
 }) {
-  const [session, setSession] = useState<Session | undefined>();
+  const [session, setSession] = useState<Session | undefined>(initialSession);
+  // The server's copy serves the first render; the worktree changing fetches it again.
+  const haveFirst = useRef(initialSession !== undefined);
   const [loadError, setLoadError] = useState<string | undefined>();
   const [mobilePane, setMobilePane] = useState<PaneId>('files');
   const [sidePane, setSidePane] = useState<'chat' | 'changes'>('chat');
@@ -45,6 +50,10 @@ export function IdeShell({
   const touched = useCallback(() => setWorktreeVersion((v) => v + 1), []);
 
   useEffect(() => {
+    if (haveFirst.current) {
+      haveFirst.current = false;
+      return;
+    }
     apiFetch<{ session: Session }>(`/api/workspace/session/${sessionId}`, { cache: 'no-store' })
       .then((data) => setSession(data.session))
       .catch((e: unknown) => {

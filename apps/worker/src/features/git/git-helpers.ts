@@ -6,10 +6,7 @@ import path from 'node:path';
 import { AppError, type WorkerTokenClaims } from '@grove/contract';
 import type { SimpleGit } from 'simple-git';
 
-import { createGit, type GitEnvOptions } from '../../lib/git';
-
-/** Where the remote's branches live in a mirror (see RepoMirrors). */
-export const REMOTE_REFS = 'refs/remotes/origin';
+import { createGit, REMOTE_REFS, type GitEnvOptions } from '../../lib/git';
 
 /** Paths are printed raw (no C-quoting) so they can be matched and shown as they are. */
 export const RAW_PATHS = ['-c', 'core.quotePath=false'];

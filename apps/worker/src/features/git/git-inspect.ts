@@ -7,9 +7,9 @@ import {
 } from '@grove/contract';
 import type { SimpleGit } from 'simple-git';
 
-import { createGit, type GitEnvOptions } from '../../lib/git';
+import { createGit, REMOTE_REFS, type GitEnvOptions } from '../../lib/git';
 import type { SessionRow } from '../sessions/session-store';
-import { aheadBehind, RAW_PATHS, REMOTE_REFS, withEverythingStaged } from './git-helpers';
+import { aheadBehind, RAW_PATHS, withEverythingStaged } from './git-helpers';
 
 type FileStatus = GitStatusResponse['files'][number]['status'];
 

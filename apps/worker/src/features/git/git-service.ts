@@ -12,7 +12,7 @@ import {
 } from '@grove/contract';
 import type { Logger } from 'pino';
 
-import { createGit, scrubGitMessage } from '../../lib/git';
+import { createGit, REMOTE_REFS, scrubGitMessage } from '../../lib/git';
 import type { RepoMirrors } from '../sessions/repo-mirrors';
 import { resolveRepoSource, type RepoSource } from '../sessions/repo-source';
 import type { RequestContext, SessionService } from '../sessions/session-service';
@@ -25,7 +25,6 @@ import {
   identityArgs,
   identityFrom,
   operationInProgress,
-  REMOTE_REFS,
 } from './git-helpers';
 import type { GitStore } from './git-store';
 import { githubRepoOf, openPullRequest } from './pull-requests';

@@ -225,4 +225,28 @@ describe('update from base and WIP snapshots', () => {
     expect((await alice(`/sessions/${pushedId}`, { method: 'DELETE' })).status).toBe(204);
     expect(git(mirror, ['for-each-ref', wipRef(pushedId)]).trim()).toBe('');
   });
+
+  it('keeps unpushed commits whose base branch is gone from the remote', async () => {
+    const id = await create();
+    await write(id, 'orphan.txt', 'committed on a base that went away\n');
+    await alice(`/sessions/${id}/git/commit`, { json: { message: 'work without a base' } });
+    const head = git(path.join(tw.dataDir, 'worktrees', id), ['rev-parse', 'HEAD']).trim();
+    await write(id, 'loose.txt', 'uncommitted too\n');
+    const mirror = mirrorPath();
+    const base = git(mirror, ['rev-parse', 'refs/remotes/origin/main']).trim();
+    // The base branch was deleted upstream and pruned from the mirror: no fork point to diff from.
+    git(mirror, ['update-ref', '-d', 'refs/remotes/origin/main']);
+    try {
+      expect((await alice(`/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+      // HEAD is the snapshot's parent: the commit stays reachable, the loose file is in it.
+      expect(git(mirror, ['rev-parse', `${wipRef(id)}^1`]).trim()).toBe(head);
+      expect(git(mirror, ['log', '--format=%s', wipRef(id)])).toContain('work without a base');
+      expect(git(mirror, ['show', `${wipRef(id)}:orphan.txt`])).toBe(
+        'committed on a base that went away\n',
+      );
+      expect(git(mirror, ['show', `${wipRef(id)}:loose.txt`])).toBe('uncommitted too\n');
+    } finally {
+      git(mirror, ['update-ref', 'refs/remotes/origin/main', base]);
+    }
+  });
 });

@@ -7,10 +7,10 @@ import { AppError } from '@grove/contract';
 import type { Logger } from 'pino';
 import type { SimpleGit } from 'simple-git';
 
-import { createGit, type GitEnvOptions } from '../../lib/git';
+import { createGit, REMOTE_REFS, type GitEnvOptions } from '../../lib/git';
 import type { SessionRow } from '../sessions/session-store';
 import type { AuditWho, GitStore } from './git-store';
-import { headSha, identityArgs, RAW_PATHS, REMOTE_REFS, withEverythingStaged } from './git-helpers';
+import { headSha, identityArgs, RAW_PATHS, withEverythingStaged } from './git-helpers';
 
 /** The hidden ref a deleted session's uncommitted work is kept under, in its mirror. */
 export function wipRef(sessionId: string): string {

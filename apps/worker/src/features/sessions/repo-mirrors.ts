@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '@grove/contract';
 import type { Logger } from 'pino';
 
-import { createGit, scrubGitMessage, type GitEnvOptions, type GitProgress } from '../../lib/git';
+import {
+  createGit,
+  REMOTE_REFS,
+  scrubGitMessage,
+  type GitEnvOptions,
+  type GitProgress,
+} from '../../lib/git';
 import type { KeyedMutex } from '../../lib/keyed-mutex';
 import type { RepoSource } from './repo-source';
 
@@ -24,8 +30,6 @@ export interface MirrorInfo {
   path: string;
   defaultBranch: string;
 }
-
-const REMOTE_REFS = 'refs/remotes/origin';
 
 /**
  * One bare mirror per repository under `<dataDir>/mirrors`, fetched on demand. Session

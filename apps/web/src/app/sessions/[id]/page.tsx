@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { sessionIdSchema } from '@grove/contract';
+import { type Session, sessionIdSchema, sessionResponseSchema } from '@grove/contract';
 import { notFound, redirect } from 'next/navigation';
 
 import { IdeShell } from '@/components/ide/ide-shell';
@@ -16,19 +16,26 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   if (!sessionIdSchema.safeParse(id).success) notFound();
   // The terminal's font size is a preference; without Supabase answering, the default.
-  const [exists, preferences] = await Promise.all([
-    sessionExists(user, id),
+  const [session, preferences] = await Promise.all([
+    loadSession(user, id),
     getPreferences(user).catch(() => undefined),
   ]);
-  if (!exists) notFound();
-  return <IdeShell sessionId={id} terminalFontSize={preferences?.terminalFontSize} />;
+  if (session === null) notFound();
+  return (
+    <IdeShell
+      sessionId={id}
+      initialSession={session}
+      terminalFontSize={preferences?.terminalFontSize}
+    />
+  );
 }
 
 /**
- * A session that is not the user's (or gone) is a 404 page, like its API. Anything else (the
- * worker not answering, say) renders the IDE, which shows the error and retries.
+ * The session, for the first render (the IDE then needs no second fetch), or null when it is
+ * not the user's (or gone): a 404 page, like its API. Anything else (the worker not answering,
+ * say) is undefined: the IDE renders, fetches it itself and shows the error.
  */
-async function sessionExists(user: CurrentUser, id: string): Promise<boolean> {
+async function loadSession(user: CurrentUser, id: string): Promise<Session | null | undefined> {
   try {
     const answer = await requestWorker({
       user,
@@ -36,9 +43,17 @@ async function sessionExists(user: CurrentUser, id: string): Promise<boolean> {
       path: `/sessions/${id}`,
       requestId: randomUUID(),
     });
-    await answer.body.dump();
-    return answer.statusCode !== 404;
+    if (answer.statusCode === 404) {
+      await answer.body.dump();
+      return null;
+    }
+    if (answer.statusCode !== 200) {
+      await answer.body.dump();
+      return undefined;
+    }
+    const parsed = sessionResponseSchema.safeParse(await answer.body.json());
+    return parsed.success ? parsed.data.session : undefined;
   } catch {
-    return true;
+    return undefined;
   }
 }
