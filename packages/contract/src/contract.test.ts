@@ -108,3 +108,42 @@ describe('errors', () => {
     expect(appErrorFromBody(502, '<html>').code).toBe('worker_unavailable');
   });
 });
+
+describe('readable validation details', () => {
+  const schema = z
+    .object({
+      message: z.string().trim().min(1, 'message is required').max(10),
+      count: z.number().int().min(1).max(5),
+      tags: z.array(z.string()).max(1),
+      kind: z.enum(['a', 'b']),
+      name: z.string(),
+    })
+    .strict();
+  const detailsOf = (value: unknown) => {
+    try {
+      parseOrThrow(schema, value, 'thing');
+    } catch (error) {
+      expect((error as AppError).message).toBe('Invalid thing');
+      return Object.fromEntries((error as AppError).details!.map((d) => [d.path, d.message]));
+    }
+    throw new Error('expected a validation error');
+  };
+
+  it("words zod's issues as predicates of the field, and keeps a schema's own message", () => {
+    expect(
+      detailsOf({ message: '   ', count: 9, tags: ['x', 'y'], kind: 'c', name: 3, extra: 1 }),
+    ).toEqual({
+      message: 'message is required',
+      count: 'must be at most 5',
+      tags: 'has too many items (at most 1)',
+      kind: 'must be one of "a", "b"',
+      name: 'must be a string',
+      '(root)': 'has unknown field extra',
+    });
+    expect(detailsOf({ message: 'x'.repeat(11), count: 0, tags: [], kind: 'a' })).toEqual({
+      message: 'is too long (at most 10 characters)',
+      count: 'must be at least 1',
+      name: 'is required',
+    });
+  });
+});

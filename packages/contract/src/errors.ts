@@ -98,6 +98,40 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
+/**
+ * Messages for the issues zod words for programmers ("Too big: expected string to have
+ * <=10000 characters"), as a predicate of the field, which the detail's `path` names: "is too
+ * long (at most 10000 characters)". A message a schema sets itself ("message is required")
+ * wins over these; anything not listed keeps zod's wording.
+ */
+export function readableIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  const unit = (n: number | bigint, one: string) => `${n} ${one}${Number(n) === 1 ? '' : 's'}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
+    case 'too_big':
+      if (issue.origin === 'string')
+        return `is too long (at most ${unit(issue.maximum, 'character')})`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `has too many items (at most ${issue.maximum})`;
+      return `must be at most ${issue.maximum}`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? 'is required'
+          : `is too short (at least ${unit(issue.minimum, 'character')})`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `needs at least ${unit(issue.minimum, 'item')}`;
+      return `must be at least ${issue.minimum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `has unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
 /** Turns zod issues into the contract's `details` list. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
@@ -112,7 +146,7 @@ export function parseOrThrow<T extends z.ZodType>(
   value: unknown,
   what = 'request',
 ): z.infer<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: readableIssue });
   if (!result.success) {
     throw new AppError('validation_failed', `Invalid ${what}`, {
       details: toFieldIssues(result.error),

@@ -20,7 +20,44 @@ describe('apiErrorFrom', () => {
       }).message,
     ).toBe('Invalid: repo required');
     expect(
-      apiErrorFrom(503, { error: { message: 'The worker is not reachable' } }).message,
+      apiErrorFrom(503, {
+        error: { code: 'worker_unavailable', message: 'The worker is not reachable' },
+      }).message,
     ).toMatch(/worker may be down/);
+    // A proxy's own 502 page: no contract body, so the worker is the likely cause too.
+    expect(apiErrorFrom(502, 'Bad Gateway').message).toMatch(/worker may be down/);
+  });
+
+  it('names each bad field once, and adds nothing to errors that are not about fields', () => {
+    const invalid = (details: { path: string; message: string }[]) =>
+      apiErrorFrom(422, {
+        error: { code: 'validation_failed', message: 'Invalid commit', details },
+      }).message;
+    expect(invalid([{ path: 'message', message: 'message is required' }])).toBe(
+      'Invalid commit: message is required',
+    );
+    expect(
+      invalid([
+        { path: 'message', message: 'is too long (at most 10000 characters)' },
+        { path: 'options.amend', message: 'must be a boolean' },
+      ]),
+    ).toBe(
+      'Invalid commit: message is too long (at most 10000 characters); amend must be a boolean',
+    );
+    expect(
+      apiErrorFrom(422, {
+        error: {
+          code: 'validation_failed',
+          message: 'Base branch "nope" does not exist',
+          details: [{ path: 'baseBranch', message: 'no branch named nope' }],
+        },
+      }).message,
+    ).toBe('Base branch "nope" does not exist');
+    // The engine not being set up is not the worker being down.
+    expect(
+      apiErrorFrom(503, {
+        error: { code: 'engine_unavailable', message: 'The agent is not set up' },
+      }).message,
+    ).toBe('The agent is not set up');
   });
 });

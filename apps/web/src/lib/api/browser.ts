@@ -23,14 +23,28 @@ interface ErrorBody {
 export function apiErrorFrom(status: number, data: unknown, retryHeader?: string | null): ApiError {
   const error = (data as ErrorBody | undefined)?.error ?? {};
   let message = error.message ?? `Request failed (${status})`;
-  if (error.details?.length)
-    message += `: ${error.details.map((d) => `${d.path} ${d.message}`).join('; ')}`;
+  // A request that failed validation ("Invalid commit") says which fields and why; other
+  // messages already say what went wrong.
+  if (error.details?.length && /^Invalid\b/.test(message))
+    message += `: ${error.details.map(describeField).join('; ')}`;
   const header = retryHeader ? Number(retryHeader) : undefined;
   const retryAfter =
     error.retryAfter ?? (header !== undefined && Number.isFinite(header) ? header : undefined);
   if (retryAfter !== undefined) message += ` — try again in ${formatWait(retryAfter)}`;
-  if (status === 502 || status === 503) message += ' (the worker may be down; see /workers)';
+  // Only when the worker could not be reached (or something in front of it answered instead).
+  if ((status === 502 || status === 503) && (!error.code || WORKER_DOWN.has(error.code)))
+    message += ' (the worker may be down; see /workers)';
   return new ApiError(status, error.code ?? 'unknown', message, retryAfter);
+}
+
+const WORKER_DOWN = new Set(['worker_unavailable', 'worker_unreachable']);
+
+/** "message is required" as it is; "is too long (…)" of the field `message` gets its name. */
+function describeField(detail: { path: string; message: string }): string {
+  const field = detail.path.split('.').at(-1) ?? detail.path;
+  if (detail.path === '(root)' || detail.message.toLowerCase().startsWith(field.toLowerCase()))
+    return detail.message;
+  return `${field} ${detail.message}`;
 }
 
 function formatWait(seconds: number): string {
