@@ -1,10 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import type { Session } from '@grove/contract';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
+import { signInPath } from '@/lib/auth/next-path';
 import { errorMessage, formatAge } from '@/lib/client/format';
 
 import { RepoPicker } from './repo-picker';
@@ -29,6 +31,7 @@ export function SessionsPanel({
   const [error, setError] = useState<string | undefined>();
   const [, setTick] = useState(0);
   const repoInput = useRef<HTMLInputElement>(null);
+  const router = useRouter();
 
   const refresh = useCallback(async () => {
     try {
@@ -37,7 +40,8 @@ export function SessionsPanel({
       });
       setSessions(data.sessions);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) window.location.href = '/sign-in';
+      if (e instanceof ApiError && e.status === 401)
+        window.location.href = signInPath(window.location.pathname + window.location.search);
       else setError(errorMessage(e));
     }
   }, []);
@@ -71,6 +75,8 @@ export function SessionsPanel({
         json: { repo: chosen, ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}) },
       });
       setSessions((list) => [session, ...(list ?? []).filter((s) => s.id !== session.id)]);
+      // The worktree exists once create answers: the user came to work in it, so open the IDE.
+      router.push(`/sessions/${session.id}`);
     } catch (e) {
       setError(errorMessage(e));
       setRepo(chosen);

@@ -7,6 +7,7 @@ import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
 import { describeActivity, recentActivity } from '@/lib/activity/recent-activity';
 import { githubConnection } from '@/lib/auth/github-token';
+import { signInPath } from '@/lib/auth/next-path';
 import { getPreferences } from '@/lib/preferences/preferences';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +16,7 @@ export const dynamic = 'force-dynamic';
 export default async function SettingsPage() {
   const user = await getCurrentUser();
   const config = env();
-  if (!user) redirect(config.mode === 'supabase' ? '/auth/login' : '/sign-in');
+  if (!user) redirect(config.mode === 'supabase' ? '/auth/login' : signInPath('/settings'));
   let github: Awaited<ReturnType<typeof githubConnection>> | undefined;
   let githubError: string | undefined;
   try {

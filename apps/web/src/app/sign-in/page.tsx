@@ -1,12 +1,22 @@
 import { redirect } from 'next/navigation';
 
 import { env } from '@/env';
+import { safeNextPath } from '@/lib/auth/next-path';
 
 export const dynamic = 'force-dynamic';
 
-export default function SignInPage() {
+/**
+ * Local mode's sign-in. The form POSTs, so the token stays out of the URL and the history;
+ * `next` (the page that sent the browser here) rides along, checked again by /auth/local.
+ */
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[] }>;
+}) {
   const local = env().mode === 'local';
   if (!local) redirect('/auth/login');
+  const next = safeNextPath((await searchParams).next);
   return (
     <main>
       <header className="top">
@@ -14,7 +24,8 @@ export default function SignInPage() {
       </header>
       <div className="panel">
         {local ? (
-          <form action="/auth/local" method="get">
+          <form action="/auth/local" method="post">
+            <input type="hidden" name="next" value={next} />
             <p className="muted">
               This Grove runs in local mode. Use the sign-in link printed when it started, or paste
               the access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}

@@ -1,8 +1,11 @@
-import { AppError, isAppError } from '@grove/contract';
+import { AppError, isAppError, parseOrThrow } from '@grove/contract';
 import { NextResponse, type NextRequest } from 'next/server';
+import { z } from 'zod';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
+import { readBody } from '@/lib/api/request-body';
+import { assertSameOrigin } from '@/lib/api/with-user';
 import {
   accessTokenMatches,
   LOCAL_OWNER_ID,
@@ -10,50 +13,99 @@ import {
   sessionCookieOptions,
   signSessionCookie,
 } from '@/lib/auth/local-session';
+import { safeNextPath, signInPath } from '@/lib/auth/next-path';
 
 export const dynamic = 'force-dynamic';
 
-/** Local mode sign-in: `GET /auth/local?token=<GROVE_ACCESS_TOKEN>` → cookie and redirect to `/`. */
+/** The sign-in form's body: a token and a page to return to, far below this. */
+const MAX_FORM_BYTES = 8 * 1024;
+
+const signInFormSchema = z.object({
+  token: z.string().max(MAX_FORM_BYTES),
+  next: z.string().optional(),
+});
+
+/**
+ * Local mode sign-in by link: `GET /auth/local?token=<GROVE_ACCESS_TOKEN>[&next=/path]`, the
+ * link Grove prints at startup → cookie and a redirect to `next` (or `/`).
+ */
 export async function GET(req: NextRequest): Promise<Response> {
+  const next = safeNextPath(req.nextUrl.searchParams.get('next'));
   try {
-    const config = env();
-    if (config.mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
-    const token = req.nextUrl.searchParams.get('token') ?? '';
-    if (!accessTokenMatches(token, config.accessToken))
-      throw new AppError('unauthorized', 'Wrong access token');
-    // Relative on purpose: the server's idea of its host name (localhost vs 127.0.0.1) may
-    // differ from the browser's, and the cookie belongs to the host the browser used.
-    const response = new NextResponse(null, { status: 303, headers: { location: '/' } });
-    response.cookies.set(
-      SESSION_COOKIE,
-      await signSessionCookie(config.sessionSecret, LOCAL_OWNER_ID),
-      sessionCookieOptions(req.nextUrl.protocol === 'https:'),
-    );
-    response.headers.set('cache-control', 'no-store');
-    // The token was in the URL: keep it out of Referer headers of the next page.
-    response.headers.set('referrer-policy', 'no-referrer');
-    return response;
+    return await signIn(req, req.nextUrl.searchParams.get('token') ?? '', next);
   } catch (error) {
-    // A person at the sign-in form (or with a stale link) gets a page, not the JSON error.
-    if (isAppError(error) && error.code === 'unauthorized' && wantsHtml(req))
-      return new Response(WRONG_TOKEN_PAGE, {
-        status: 401,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-      });
-    return handleApiError(error);
+    return signInError(req, error, next);
   }
+}
+
+/**
+ * The sign-in form: `POST /auth/local` with `token` and `next` form-encoded, so the token
+ * stays out of the URL. Same-origin only: another site must not sign a browser in (login CSRF).
+ */
+export async function POST(req: NextRequest): Promise<Response> {
+  let next = '/';
+  try {
+    if (env().mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
+    assertSameOrigin(req);
+    const type = req.headers.get('content-type') ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded'))
+      throw new AppError('bad_request', 'Expected a form (application/x-www-form-urlencoded)');
+    const body = await readBody(req, MAX_FORM_BYTES);
+    const form = parseOrThrow(
+      signInFormSchema,
+      Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+      'sign-in form',
+    );
+    next = safeNextPath(form.next);
+    return await signIn(req, form.token, next);
+  } catch (error) {
+    return signInError(req, error, next);
+  }
+}
+
+/** Checks the token; on success the session cookie and a 303 to `next` (already checked). */
+async function signIn(req: NextRequest, token: string, next: string): Promise<Response> {
+  const config = env();
+  if (config.mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
+  if (!accessTokenMatches(token, config.accessToken))
+    throw new AppError('unauthorized', 'Wrong access token');
+  // Relative on purpose: the server's idea of its host name (localhost vs 127.0.0.1) may
+  // differ from the browser's, and the cookie belongs to the host the browser used.
+  const response = new NextResponse(null, { status: 303, headers: { location: next } });
+  response.cookies.set(
+    SESSION_COOKIE,
+    await signSessionCookie(config.sessionSecret, LOCAL_OWNER_ID),
+    sessionCookieOptions(req.nextUrl.protocol === 'https:'),
+  );
+  response.headers.set('cache-control', 'no-store');
+  // The token may have been in the URL: keep it out of Referer headers of the next page.
+  response.headers.set('referrer-policy', 'no-referrer');
+  return response;
+}
+
+/** A person at the sign-in form (or with a stale link) gets a page, not the JSON error. */
+function signInError(req: NextRequest, error: unknown, next: string): Response {
+  if (isAppError(error) && error.code === 'unauthorized' && wantsHtml(req))
+    return new Response(wrongTokenPage(signInPath(next)), {
+      status: 401,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  return handleApiError(error);
 }
 
 function wantsHtml(req: NextRequest): boolean {
   return (req.headers.get('accept') ?? '').includes('text/html');
 }
 
-const WRONG_TOKEN_PAGE = `<!doctype html>
+/** `back` is a sign-in path from signInPath: its query is URI-encoded, so nothing to escape. */
+function wrongTokenPage(back: string): string {
+  return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Grove: wrong access token</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
 <h1>Wrong access token</h1>
 <p>That token does not sign in to this Grove. Use the sign-in link Grove printed when it started.</p>
-<p><a href="/sign-in">Back to sign-in</a></p>
+<p><a href="${back}">Back to sign-in</a></p>
 </body></html>
 `;
+}
