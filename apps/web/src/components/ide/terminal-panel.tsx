@@ -3,7 +3,7 @@
 import type { TerminalSummary } from '@grove/contract';
 import { useEffect, useState } from 'react';
 
-import { apiFetch } from '@/lib/api/browser';
+import { ApiError, apiFetch } from '@/lib/api/browser';
 import { errorMessage } from '@/lib/client/format';
 
 import { TerminalView } from './terminal-view';
@@ -26,6 +26,7 @@ export function TerminalPanel({
   const [tabs, setTabs] = useState<Tab[] | undefined>();
   const [current, setCurrent] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [closing, setClosing] = useState<ReadonlySet<string>>(new Set());
 
   useEffect(() => {
     apiFetch<{ terminals: TerminalSummary[] }>(`/api/workspace/session/${sessionId}/terminals`, {
@@ -48,22 +49,89 @@ export function TerminalPanel({
     setCurrent(key);
   }
 
+  /** The worker knows best whether the shell still runs (it may have exited meanwhile). */
+  async function isRunning(terminalId: string): Promise<boolean> {
+    try {
+      const { terminals } = await apiFetch<{ terminals: TerminalSummary[] }>(
+        `/api/workspace/session/${sessionId}/terminals`,
+        { cache: 'no-store' },
+      );
+      return terminals.find((t) => t.id === terminalId)?.status === 'running';
+    } catch {
+      // Cannot tell: asking once too often beats ending a shell unasked.
+      return true;
+    }
+  }
+
+  /**
+   * Ends the terminal on the worker (shell, scrollback and all), then drops its tab; closing the
+   * shown tab shows its right neighbour, or the left one at the end. A tab that never got a
+   * terminal (its ticket failed) just goes.
+   */
+  async function closeTab(tab: Tab, label: string) {
+    const list = tabs ?? [];
+    const index = list.findIndex((t) => t.key === tab.key);
+    const rest = list.filter((t) => t.key !== tab.key);
+    const neighbour = rest[Math.min(index, rest.length - 1)]?.key;
+    setError(undefined);
+    if (tab.terminalId) {
+      setClosing((keys) => new Set(keys).add(tab.key));
+      try {
+        if (
+          (await isRunning(tab.terminalId)) &&
+          !window.confirm(`${label} is still running. Close it and end its shell?`)
+        )
+          return;
+        await apiFetch(`/api/workspace/session/${sessionId}/terminals/${tab.terminalId}`, {
+          method: 'DELETE',
+        });
+      } catch (e) {
+        // Already gone (closed elsewhere, session deleted): the tab goes all the same.
+        if (!(e instanceof ApiError && e.status === 404)) {
+          setError(errorMessage(e));
+          return;
+        }
+      } finally {
+        setClosing((keys) => withoutKey(keys, tab.key));
+      }
+    }
+    setTabs((all) => all?.filter((t) => t.key !== tab.key));
+    setCurrent((key) => (key === tab.key ? neighbour : key));
+  }
+
+  // A neighbour closed meanwhile: fall back to the first tab rather than show none.
+  const shown = tabs?.some((t) => t.key === current) ? current : tabs?.[0]?.key;
+
   return (
     <div className="terminal-panel">
       <div className="pane-head">
         <div className="term-tabs" role="tablist" aria-label="Terminals">
-          {(tabs ?? []).map((tab, index) => (
-            <button
-              key={tab.key}
-              type="button"
-              role="tab"
-              className="tab"
-              aria-selected={tab.key === current}
-              onClick={() => setCurrent(tab.key)}
-            >
-              Terminal {index + 1}
-            </button>
-          ))}
+          {(tabs ?? []).map((tab, index) => {
+            const label = `Terminal ${index + 1}`;
+            return (
+              <span key={tab.key} className="term-tab" role="presentation">
+                <button
+                  type="button"
+                  role="tab"
+                  className="tab"
+                  aria-selected={tab.key === shown}
+                  onClick={() => setCurrent(tab.key)}
+                >
+                  {label}
+                </button>
+                <button
+                  type="button"
+                  className="term-tab-close"
+                  aria-label={`Close terminal ${index + 1}`}
+                  title={`Close terminal ${index + 1}`}
+                  disabled={closing.has(tab.key)}
+                  onClick={() => void closeTab(tab, label)}
+                >
+                  <span aria-hidden="true">×</span>
+                </button>
+              </span>
+            );
+          })}
         </div>
         <button type="button" className="secondary small-button" onClick={addTab}>
           + New
@@ -74,6 +142,7 @@ export function TerminalPanel({
           {error}
         </p>
       )}
+      {tabs?.length === 0 && <p className="muted small terminal-empty">No terminals open.</p>}
       <div className="terminal-stack">
         {(tabs ?? []).map((tab) => (
           <TerminalView
@@ -81,7 +150,7 @@ export function TerminalPanel({
             sessionId={sessionId}
             terminalId={tab.terminalId}
             fontSize={fontSize}
-            visible={tab.key === current}
+            visible={tab.key === shown}
             onCreated={(terminalId) =>
               setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))
             }
@@ -90,4 +159,10 @@ export function TerminalPanel({
       </div>
     </div>
   );
+}
+
+function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string> {
+  const next = new Set(keys);
+  next.delete(key);
+  return next;
 }

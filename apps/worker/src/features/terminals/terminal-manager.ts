@@ -201,7 +201,13 @@ export class TerminalManager {
     });
     this.#terminals.set(id, terminal);
     terminal.onExit(() => {
-      if (!this.#disposing && this.#options.sessions.store.get(terminal.sessionId))
+      // A terminal no longer in the map was reaped, closed or deleted with its session: whoever
+      // removed it decides what is kept (a closed terminal's row must not come back).
+      if (
+        !this.#disposing &&
+        this.#terminals.get(terminal.id) === terminal &&
+        this.#options.sessions.store.get(terminal.sessionId)
+      )
         this.#persist(terminal);
     });
     terminal.onSocketsChange((t, count) => this.#onSocketsChange(t, count));
@@ -391,6 +397,34 @@ export class TerminalManager {
       this.#alive.set(ws, false);
       ws.ping();
     }
+  }
+
+  /**
+   * Closes one of the user's terminals for good: its row and scrollback go first (so it leaves
+   * the list and no ticket can revive it), then the shell's process group is killed and its
+   * sockets are closed with 4004. Another user's terminal, or one of another session when
+   * `sessionId` is given, is a 404 like an unknown id.
+   */
+  async close(ctx: RequestContext, terminalId: string, sessionId?: string): Promise<void> {
+    const row = this.#options.store.get(terminalId);
+    if (
+      !row ||
+      row.user_id !== ctx.userId ||
+      (sessionId !== undefined && row.session_id !== sessionId)
+    ) {
+      throw new AppError('not_found', 'Terminal not found');
+    }
+    const terminal = this.#terminals.get(terminalId);
+    this.#terminals.delete(terminalId);
+    this.#options.store.delete(terminalId);
+    if (terminal) {
+      await terminal.kill();
+      terminal.closeSockets(TerminalCloseCodes.TerminalGone, 'terminal closed');
+    }
+    this.#options.logger.info(
+      { terminalId, sessionId: row.session_id, pid: terminal?.pid },
+      'terminal closed',
+    );
   }
 
   /** Kills a session's terminals and forgets them (the session is being deleted). */

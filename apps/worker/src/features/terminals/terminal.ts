@@ -33,6 +33,9 @@ interface Attached {
   blockingSince: number | undefined;
 }
 
+/** After SIGKILL, how long kill() waits for the shell to be reaped before it gives up waiting. */
+const REAP_AFTER_SIGKILL_MS = 1_000;
+
 export const PREVIOUS_SHELL_MARKER =
   '\r\n\x1b[2m──── previous shell ended (the worker restarted); this is a new shell ────\x1b[0m\r\n';
 
@@ -230,23 +233,33 @@ export class Terminal {
     }
   }
 
-  /** Flushes what is pending, gives the shell a moment for its last words, then kills it. */
+  /**
+   * Flushes what is pending, gives the shell a moment for its last words, then kills it; resolves
+   * once the shell is reaped (its PID gone), or after REAP_AFTER_SIGKILL_MS if even SIGKILL is
+   * not reported. The signals go to the shell's process group, so what it runs without job
+   * control goes too; an interactive shell passes SIGHUP on to its jobs.
+   */
   async kill(): Promise<void> {
     if (!this.running) return;
     this.#flush();
-    this.#pty.kill('SIGHUP');
-    const exited = await Promise.race([
-      new Promise<boolean>((resolve) => this.onExit(() => resolve(true))),
-      new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(false), TerminalLimits.FlushBeforeKillMs).unref(),
-      ),
-    ]);
-    if (!exited && this.running) {
-      try {
-        this.#pty.kill('SIGKILL');
-      } catch {
-        // Already gone between the check and the kill.
-      }
+    const exited = new Promise<true>((resolve) => this.onExit(() => resolve(true)));
+    this.#signalGroup('SIGHUP');
+    if (await within(exited, TerminalLimits.FlushBeforeKillMs)) return;
+    if (!this.running) return;
+    this.#signalGroup('SIGKILL');
+    await within(exited, REAP_AFTER_SIGKILL_MS);
+  }
+
+  /** node-pty starts the shell with forkpty (setsid), so it leads a group of its own. */
+  #signalGroup(signal: NodeJS.Signals): void {
+    // A pid of 0 would signal the worker's own group: never.
+    if (this.#pty.pid <= 1) return;
+    try {
+      process.kill(-this.#pty.pid, signal);
+    } catch (error) {
+      // ESRCH: the group is already gone, which is what was wanted. Anything else (macOS answers
+      // EPERM for a group of zombies): the shell itself still gets the signal.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') this.#pty.kill(signal);
     }
   }
 
@@ -361,6 +374,14 @@ export class Terminal {
     for (const attached of this.#sockets) send(attached.ws, { type: 'exit', exitCode });
     for (const listener of this.#exitListeners) listener(this);
   }
+}
+
+/** Whether `promise` settles within `ms`. */
+function within(promise: Promise<true>, ms: number): Promise<boolean> {
+  return Promise.race([
+    promise,
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
 }
 
 export function send(ws: WebSocket, frame: ServerFrame): void {

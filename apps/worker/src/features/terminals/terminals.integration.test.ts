@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -22,6 +23,27 @@ function childrenOf(pid: number): string[] {
       .filter(Boolean);
   } catch {
     return [];
+  }
+}
+
+function childPidsOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A zombie (exited, not yet reaped by whoever inherited it) counts as gone. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -253,6 +275,55 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     await third.client.waitFor((c) => c.frames.some((f) => f.type === 'connected'));
     expect(third.client.frames[0]).toMatchObject({ type: 'connected', cols: 120, rows: 40 });
     await third.client.close();
+  });
+
+  it('closes a terminal for its owner only: shell and foreground job gone, 4004, off the list', async () => {
+    const session = await createSession(tw, 'ivy', repo);
+    const otherSession = await createSession(tw, 'ivy', repo);
+    const { client, terminalId } = await openTerminal(tw, 'ivy', session.id);
+    client.input('echo ready-$((2*4)); sleep 300\r');
+    await client.waitFor(/ready-8\r\n/);
+    const pid = tw.worker.terminals.get(terminalId)!.pid;
+    const started = Date.now();
+    while (childPidsOf(pid).length === 0 && Date.now() - started < 5000) await sleep(20);
+    const [sleeper] = childPidsOf(pid);
+    expect(sleeper).toBeDefined();
+    const ivy = tw.fetchAs('ivy');
+    const listed = async () =>
+      (
+        (await (await ivy(`/sessions/${session.id}/terminals`)).json()) as {
+          terminals: { id: string }[];
+        }
+      ).terminals.map((t) => t.id);
+    expect(await listed()).toEqual([terminalId]);
+
+    // Another user, another session of the owner, or a malformed id: nothing happens.
+    const foreign = await tw.fetchAs('oscar')(`/terminals/${terminalId}`, { method: 'DELETE' });
+    expect(foreign.status).toBe(404);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const wrongSession = await ivy(`/terminals/${terminalId}?sessionId=${otherSession.id}`, {
+      method: 'DELETE',
+    });
+    expect(wrongSession.status).toBe(404);
+    expect((await ivy('/terminals/NOT_AN_ID', { method: 'DELETE' })).status).toBe(422);
+    expect(isAlive(pid)).toBe(true);
+    expect(tw.worker.terminals.get(terminalId)?.running).toBe(true);
+
+    const deleted = await ivy(`/terminals/${terminalId}?sessionId=${session.id}`, {
+      method: 'DELETE',
+    });
+    expect(deleted.status).toBe(204);
+    expect(isAlive(pid)).toBe(false);
+    const until = Date.now() + 2000;
+    while (isAlive(sleeper!) && Date.now() < until) await sleep(20);
+    expect(isAlive(sleeper!)).toBe(false);
+    expect(await client.closed).toEqual({ code: 4004, reason: 'terminal closed' });
+    expect(await listed()).toEqual([]);
+    expect(tw.worker.terminals.get(terminalId)).toBeUndefined();
+    expect(tw.worker.terminals.liveCountFor('ivy')).toBe(0);
+    expect((await ivy(`/terminals/${terminalId}`, { method: 'DELETE' })).status).toBe(404);
+    // A closed terminal cannot be revived with a ticket.
+    expect((await requestTicket(tw, 'ivy', session.id, terminalId)).status).toBe(404);
   });
 
   it('limits live terminals per user (429) and kills them when the session is deleted', async () => {
