@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -82,10 +82,14 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   await test.step('create a session from a local repository', async () => {
     await page.getByLabel('Repository, path or URL').fill(repo);
     await page.getByRole('button', { name: 'Create session' }).click();
-    const row = page.locator('tr[data-session-id]');
-    await expect(row.locator('.status')).toHaveText(/active/, { timeout: 60_000 });
-    sessionId = (await row.getAttribute('data-session-id'))!;
+    // Create opens the new session's IDE...
+    await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/, { timeout: 60_000 });
+    sessionId = new URL(page.url()).pathname.split('/').at(-1)!;
     worktree = path.join(stack.dataDir, 'worktrees', sessionId);
+    // ...and the home page lists it.
+    await page.goto(`${stack.webUrl}/`);
+    const row = page.locator(`tr[data-session-id="${sessionId}"]`);
+    await expect(row.locator('.status')).toHaveText(/active|connected/);
     await screenshot(page, 'home-desktop');
     await row.getByRole('link').click();
     await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
@@ -128,6 +132,35 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(save).toBeEnabled();
     await page.keyboard.press('Backspace');
     await page.keyboard.press('ControlOrMeta+s');
+    await expect(save).toBeDisabled();
+
+    // The file changes on disk meanwhile (the terminal, the agent): the save is refused and
+    // their change is kept.
+    const readme = path.join(worktree, 'README.md');
+    appendFileSync(readme, 'Appended outside the editor.\n');
+    await page.keyboard.type('\nA line of mine.');
+    await page.keyboard.press('ControlOrMeta+s');
+    await expect(page.getByText(/changed on disk since it was opened/)).toBeVisible();
+    // The refused save is the one failed request so far (the browser logs it).
+    expect(errors.splice(0)).toEqual([expect.stringContaining('409 (Conflict)')]);
+    expect(readFileSync(readme, 'utf8')).toContain('Appended outside the editor.');
+    expect(readFileSync(readme, 'utf8')).not.toContain('A line of mine.');
+    // Opening another file with unsaved edits asks first; declined, the edits stay.
+    await page.locator('[data-path="src"]').click();
+    await page.locator('[data-path="src/d0"]').click();
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.locator('[data-path="src/d0/f0.txt"]').click();
+    expect(await asked).toContain('unsaved changes');
+    await expect(editor).toContainText('A line of mine.');
+    // Reload from disk: their line, not mine, and nothing left to save.
+    await page.getByRole('button', { name: /Reload from disk/ }).click();
+    await expect(editor).toContainText('Appended outside the editor.');
+    await expect(editor).not.toContainText('A line of mine.');
     await expect(save).toBeDisabled();
     await screenshot(page, 'session-desktop-editor-terminal-chat');
   });
@@ -262,10 +295,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     // ...open another session of the repository and bring the work back from its Changes panel.
     await page.getByLabel('Repository, path or URL').fill(repo);
     await page.getByRole('button', { name: 'Create session' }).click();
-    const row = page.locator('tr[data-session-id]');
-    await expect(row.locator('.status')).toHaveText(/active/, { timeout: 60_000 });
-    const next = (await row.getAttribute('data-session-id'))!;
-    await row.getByRole('link').click();
+    await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/, { timeout: 60_000 });
+    const next = new URL(page.url()).pathname.split('/').at(-1)!;
     await page.getByRole('tab', { name: 'Changes' }).first().click();
     const saved = page.getByTestId('saved-work');
     await saved.locator('summary').click();

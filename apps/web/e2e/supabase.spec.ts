@@ -113,10 +113,8 @@ test('Supabase mode: sign in with GitHub, repos from GitHub, settings, sign out'
   await test.step('the terminal font size preference reaches the IDE terminal', async () => {
     await page.getByLabel('Base branch').fill('main');
     await page.getByRole('button', { name: 'Create session' }).click();
-    const row = page.locator('tr[data-session-id]');
-    await expect(row).toHaveCount(1);
-    await expect(row).toContainText('active', { timeout: 30_000 });
-    await row.getByRole('link').first().click();
+    // Create opens the new session's IDE.
+    await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/, { timeout: 30_000 });
     await expect(page.locator('[data-testid="terminal"]').first()).toHaveAttribute(
       'data-font-size',
       '16',

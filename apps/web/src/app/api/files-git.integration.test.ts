@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -53,9 +54,22 @@ describe('files, git and webhooks through next start', () => {
       body: JSON.stringify({ path: 'docs/hello.md', content: '# hello\n' }),
     });
     expect(put.status).toBe(200);
-    expect(await put.json()).toEqual({ path: 'docs/hello.md', size: 8 });
+    // The version is the SHA-256 of the bytes (what a later save sends back as baseVersion).
+    const version = createHash('sha256').update('# hello\n').digest('hex');
+    expect(await put.json()).toEqual({ path: 'docs/hello.md', size: 8, version });
     const read = await api(`/api/workspace/session/${id}/file?path=docs%2Fhello.md`);
-    expect(await read.json()).toEqual({ path: 'docs/hello.md', content: '# hello\n', size: 8 });
+    expect(await read.json()).toEqual({
+      path: 'docs/hello.md',
+      content: '# hello\n',
+      size: 8,
+      version,
+    });
+    // A save from an older version is passed on as such, and refused: nothing is lost.
+    const stale = await api(`/api/workspace/session/${id}/file`, {
+      method: 'PUT',
+      body: JSON.stringify({ path: 'docs/hello.md', content: 'x', baseVersion: '0'.repeat(64) }),
+    });
+    expect(stale.status).toBe(409);
     const list = (await (await api(`/api/workspace/session/${id}/files?path=docs`)).json()) as {
       entries: { path: string }[];
     };

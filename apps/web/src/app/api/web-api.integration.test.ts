@@ -94,6 +94,52 @@ describe('web app against a real worker', () => {
     expect(setCookie).toMatch(/SameSite=lax/i);
   });
 
+  /** The sign-in form as a browser on the web's own page posts it. */
+  const postSignIn = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${stack.webUrl}/auth/local`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+        ...headers,
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+  it('sends a signed-out page request to sign-in, carrying the page asked for', async () => {
+    const response = await fetch(`${stack.webUrl}/sessions/abcdefghij0123`, { redirect: 'manual' });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toMatch(
+      /\/sign-in\?next=%2Fsessions%2Fabcdefghij0123$/,
+    );
+  });
+
+  it('signs in by form POST: the cookie and a redirect to a same-site `next` only', async () => {
+    const response = await postSignIn({ token: TEST_ACCESS_TOKEN, next: '/sessions/abc' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/sessions/abc');
+    expect(response.headers.getSetCookie()[0] ?? '').toMatch(/^grove_session=.*HttpOnly/i);
+    for (const next of ['//evil.com', 'https://evil.com', '/\\evil.com']) {
+      const hostile = await postSignIn({ token: TEST_ACCESS_TOKEN, next });
+      expect(hostile.status, next).toBe(303);
+      expect(hostile.headers.get('location'), next).toBe('/');
+    }
+  });
+
+  it('refuses a form POST with a wrong token (401) or from another site (403), no cookie', async () => {
+    const wrong = await postSignIn({ token: 'wrong-token', next: '/workers' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.getSetCookie()).toEqual([]);
+    const crossSite = await postSignIn(
+      { token: TEST_ACCESS_TOKEN },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.getSetCookie()).toEqual([]);
+  });
+
   it('answers 401 in the contract shape for every /api route without a valid session', async () => {
     for (const [method, p] of [
       ['GET', '/api/workspace/sessions'],
@@ -211,6 +257,14 @@ describe('web app against a real worker', () => {
     );
     expect(((await again.json()) as { terminalId: string }).terminalId).toBe(body.terminalId);
     expect((await api(`/api/terminal/config?sessionId=nope`)).status).toBe(422);
+    // Closing its tab closes the terminal for good: gone from the list, a second close is 404.
+    const terminal = `/api/workspace/session/${session.id}/terminals/${body.terminalId}`;
+    expect((await api(terminal, { method: 'DELETE' })).status).toBe(204);
+    const listed = (await (await api(`/api/workspace/session/${session.id}/terminals`)).json()) as {
+      terminals: { id: string }[];
+    };
+    expect(listed.terminals.map((t) => t.id)).not.toContain(body.terminalId);
+    expect((await api(terminal, { method: 'DELETE' })).status).toBe(404);
     expect((await api(`/api/workspace/session/${session.id}`, { method: 'DELETE' })).status).toBe(
       204,
     );

@@ -7,7 +7,7 @@ import type {
   SavedWorkResponse,
   Session,
 } from '@grove/contract';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
 import { errorMessage, formatAge } from '@/lib/client/format';
@@ -75,10 +75,12 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
     void run('commit', async () => {
       const { commit } = await apiFetch<{ commit: { sha: string; message: string } }>(
         `${base}/commit`,
-        { method: 'POST', json: { message } },
+        { method: 'POST', json: { message: withSummaryLine(message) } },
       );
       setMessage('');
-      return { kind: 'ok', text: `Committed ${commit.sha.slice(0, 8)}: ${commit.message}` };
+      // git's summary is the first line; the body stays in the log.
+      const summary = commit.message.split('\n', 1)[0];
+      return { kind: 'ok', text: `Committed ${commit.sha.slice(0, 8)}: ${summary}` };
     });
   };
   const push = () =>
@@ -121,6 +123,13 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
     });
 
   const files = status?.files ?? [];
+  /** Enter makes a new line (the body); Ctrl/Cmd+Enter commits, as in other git tools. */
+  const commitOnModEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    // requestSubmit ignores a disabled submit button: check what the button checks.
+    if (!busy && files.length > 0) event.currentTarget.form?.requestSubmit();
+  };
   return (
     <div className="changes">
       <div className="pane-head">
@@ -172,17 +181,24 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
         <form className="git-form pad" onSubmit={commit}>
           <label htmlFor="commit-message">Commit message</label>
           <div className="row">
-            <input
+            <textarea
               id="commit-message"
-              className="grow"
+              className="grow commit-message"
+              rows={3}
               value={message}
               onChange={(event) => setMessage(event.target.value)}
+              onKeyDown={commitOnModEnter}
+              aria-describedby="commit-message-hint"
+              spellCheck
               required
             />
             <button type="submit" disabled={!!busy || files.length === 0}>
               {busy === 'commit' ? 'Committing…' : 'Commit all'}
             </button>
           </div>
+          <p id="commit-message-hint" className="muted small commit-hint">
+            First line: the summary. Ctrl+Enter (⌘+Enter) commits.
+          </p>
         </form>
         <div className="row pad">
           <button type="button" className="secondary" onClick={push} disabled={!!busy}>
@@ -266,4 +282,11 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
       </div>
     </div>
   );
+}
+
+/** git's summary is the first paragraph: a blank line after the first keeps it to that line. */
+function withSummaryLine(message: string): string {
+  const [summary = '', ...body] = message.trim().split('\n');
+  if (body.length === 0 || body[0]!.trim() === '') return message.trim();
+  return `${summary}\n\n${body.join('\n')}`;
 }

@@ -3,7 +3,7 @@
 import type { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'react';
 
-import { apiFetch } from '@/lib/api/browser';
+import { ApiError, apiFetch } from '@/lib/api/browser';
 import { errorMessage } from '@/lib/client/format';
 
 import { languageFor } from './editor-languages';
@@ -12,37 +12,64 @@ interface Props {
   sessionId: string;
   path: string | undefined;
   onSaved: () => void;
+  /** Told whenever the open file gains or loses unsaved edits (the shell guards switching). */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 type LoadState =
   { kind: 'none' } | { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
-/** CodeMirror 6 on one worktree file; Ctrl/Cmd-S or the button saves it through the files API. */
-export function CodeEditor({ sessionId, path, onSaved }: Props) {
+/**
+ * CodeMirror 6 on one worktree file; Ctrl/Cmd-S or the button saves it through the files API.
+ * A save names the version it was opened at: if the terminal or the agent changed the file
+ * meanwhile, the worker refuses it (409) and the user chooses to reload or to overwrite.
+ * Leaving the page with unsaved edits asks first.
+ */
+export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
+  const version = useRef<string | undefined>(undefined);
   const saveRef = useRef<() => void>(() => undefined);
   const [state, setState] = useState<LoadState>({ kind: 'none' });
   const [dirty, setDirty] = useState(false);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  const [conflict, setConflict] = useState(false);
+  // Bumped by "Reload from disk": loads the file again, dropping the edits.
+  const [reloads, setReloads] = useState(0);
 
-  async function save() {
-    if (!path || !view.current || !dirty || saving) return;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  async function save(overwrite = false) {
+    if (!path || !view.current || saving || !(dirty || overwrite)) return;
     // CodeMirror documents are immutable: the one sent is the one saved, whatever is typed meanwhile.
     const doc = view.current.state.doc;
     setSaving(true);
     setNotice(undefined);
     try {
-      const result = await apiFetch<{ path: string; size: number }>(
+      const baseVersion = overwrite ? undefined : version.current;
+      const result = await apiFetch<{ path: string; size: number; version: string }>(
         `/api/workspace/session/${sessionId}/file`,
-        { method: 'PUT', json: { path, content: doc.toString() } },
+        {
+          method: 'PUT',
+          json: { path, content: doc.toString(), ...(baseVersion && { baseVersion }) },
+        },
       );
+      version.current = result.version;
       // Edits typed while it was saving are still unsaved.
       setDirty(view.current?.state.doc !== doc);
+      setConflict(false);
       setNotice(`Saved ${result.size} bytes`);
       onSaved();
     } catch (e) {
+      setConflict(e instanceof ApiError && e.code === 'conflict');
       setNotice(errorMessage(e));
     } finally {
       setSaving(false);
@@ -55,6 +82,7 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
     let cancelled = false;
     setState({ kind: 'loading' });
     setDirty(false);
+    setConflict(false);
     setNotice(undefined);
     (async () => {
       // Loaded on demand: CodeMirror needs the DOM and is not needed before a file is opened.
@@ -62,13 +90,14 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
         import('codemirror'),
         import('@codemirror/theme-one-dark'),
         import('@codemirror/view'),
-        apiFetch<{ content: string }>(
+        apiFetch<{ content: string; version: string }>(
           `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(path)}`,
           { cache: 'no-store' },
         ),
       ]);
       const language = await languageFor(path);
       if (cancelled || !host.current) return;
+      version.current = file.version;
       view.current?.destroy();
       view.current = new cm.EditorView({
         parent: host.current,
@@ -91,7 +120,7 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
     return () => {
       cancelled = true;
     };
-  }, [sessionId, path]);
+  }, [sessionId, path, reloads]);
 
   useEffect(() => () => view.current?.destroy(), []);
 
@@ -115,6 +144,16 @@ export function CodeEditor({ sessionId, path, onSaved }: Props) {
       {notice && (
         <p className="muted small pad editor-notice" role="status">
           {notice}
+        </p>
+      )}
+      {conflict && (
+        <p className="pad editor-conflict">
+          <button type="button" className="small-button" onClick={() => setReloads((n) => n + 1)}>
+            Reload from disk (drop my edits)
+          </button>{' '}
+          <button type="button" className="small-button" onClick={() => void save(true)}>
+            Overwrite with mine
+          </button>
         </p>
       )}
       {state.kind === 'none' && <p className="muted pad">Open a file from the tree.</p>}

@@ -5,6 +5,7 @@ import type { Session } from '@grove/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
+import { signInPath } from '@/lib/auth/next-path';
 import { errorMessage } from '@/lib/client/format';
 
 import { ChangesPanel } from './changes-panel';
@@ -57,15 +58,27 @@ export function IdeShell({
     apiFetch<{ session: Session }>(`/api/workspace/session/${sessionId}`, { cache: 'no-store' })
       .then((data) => setSession(data.session))
       .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 401) window.location.href = '/sign-in';
+        if (e instanceof ApiError && e.status === 401)
+          window.location.href = signInPath(window.location.pathname + window.location.search);
         else setLoadError(errorMessage(e));
       });
   }, [sessionId, worktreeVersion]);
 
-  const openFile = useCallback((path: string) => {
-    setOpenPath(path);
-    setMobilePane('editor');
-  }, []);
+  const [editorDirty, setEditorDirty] = useState(false);
+  const openFile = useCallback(
+    (path: string) => {
+      // Opening another file replaces the editor's document: unsaved edits would be gone.
+      if (
+        editorDirty &&
+        path !== openPath &&
+        !window.confirm(`${openPath ?? 'The open file'} has unsaved changes. Discard them?`)
+      )
+        return;
+      setOpenPath(path);
+      setMobilePane('editor');
+    },
+    [editorDirty, openPath],
+  );
 
   function show(pane: PaneId) {
     setMobilePane(pane);
@@ -125,7 +138,12 @@ export function IdeShell({
           />
         </section>
         <section className="pane" data-pane="editor" aria-label="Editor">
-          <CodeEditor sessionId={sessionId} path={openPath} onSaved={touched} />
+          <CodeEditor
+            sessionId={sessionId}
+            path={openPath}
+            onSaved={touched}
+            onDirtyChange={setEditorDirty}
+          />
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
           <TerminalPanel sessionId={sessionId} fontSize={terminalFontSize} />

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -66,7 +67,7 @@ export class FileService {
     ctx: RequestContext,
     id: string,
     file: string,
-  ): Promise<{ path: string; content: string; size: number }> {
+  ): Promise<{ path: string; content: string; size: number; version: string }> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, file);
     refuseGitInternal(resolved);
@@ -92,7 +93,7 @@ export class FileService {
       } catch {
         throw new AppError('binary_file', 'File is not valid UTF-8 text');
       }
-      return { path: resolved.relative, content, size: buffer.length };
+      return { path: resolved.relative, content, size: buffer.length, version: versionOf(buffer) };
     } finally {
       await handle.close();
     }
@@ -102,7 +103,7 @@ export class FileService {
     ctx: RequestContext,
     id: string,
     body: WriteFileBody,
-  ): Promise<{ path: string; size: number }> {
+  ): Promise<{ path: string; size: number; version: string }> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const data = Buffer.from(body.content, 'utf8');
     if (data.length > MAX_FILE_BYTES) {
@@ -122,21 +123,44 @@ export class FileService {
     });
     // Parents may have been created just now: check once more before writing.
     const again = await resolveInWorktree(row.worktree_path, resolved.relative);
-    const handle = await open(
-      again.absolute,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-      0o644,
-    ).catch((error: unknown) => {
+    // With a base version the file must exist and is checked and written through one handle.
+    const flags =
+      body.baseVersion === undefined
+        ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
+        : constants.O_RDWR | constants.O_NOFOLLOW;
+    const handle = await open(again.absolute, flags, 0o644).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EISDIR') throw new AppError('bad_request', 'path is a directory');
       if (code === 'ELOOP') throw new AppError('forbidden', 'path is a symbolic link');
+      if (code === 'ENOENT') throw changedOnDisk(again.relative, 'was deleted');
       throw error;
     });
     try {
-      await handle.writeFile(data);
+      if (body.baseVersion !== undefined) {
+        const info = await handle.stat();
+        if (!info.isFile()) throw new AppError('bad_request', 'Not a regular file');
+        const current = info.size > MAX_FILE_BYTES ? undefined : versionOf(await handle.readFile());
+        if (current !== body.baseVersion) throw changedOnDisk(again.relative, 'changed');
+        await handle.truncate(0);
+        await handle.write(data, 0, data.length, 0);
+      } else {
+        await handle.writeFile(data);
+      }
     } finally {
       await handle.close();
     }
-    return { path: again.relative, size: data.length };
+    return { path: again.relative, size: data.length, version: versionOf(data) };
   }
+}
+
+/** A file's version as the contract defines it: the SHA-256 of its bytes. */
+function versionOf(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function changedOnDisk(file: string, how: 'changed' | 'was deleted'): AppError {
+  return new AppError(
+    'conflict',
+    `${file} ${how} on disk since it was opened (the terminal or the agent?); nothing was written`,
+  );
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createSourceRepo, makeTempDir } from '@grove/testkit';
@@ -44,13 +45,16 @@ describe('files API confined to the worktree', () => {
       json: { path: 'src/new/hello.ts', content: 'export const hi = "héllo";\n' },
     });
     expect(put.status).toBe(200);
-    expect(await put.json()).toEqual({ path: 'src/new/hello.ts', size: 28 });
+    // The version is the SHA-256 of the bytes written, the same when read back.
+    const version = createHash('sha256').update('export const hi = "héllo";\n').digest('hex');
+    expect(await put.json()).toEqual({ path: 'src/new/hello.ts', size: 28, version });
 
     const read = await alice(`/sessions/${id}/file?path=${q('src/new/hello.ts')}`);
     expect(await read.json()).toEqual({
       path: 'src/new/hello.ts',
       content: 'export const hi = "héllo";\n',
       size: 28,
+      version,
     });
 
     const root = (await (await alice(`/sessions/${id}/files`)).json()) as {
@@ -75,8 +79,9 @@ describe('files API confined to the worktree', () => {
   it.each([
     ['../../etc/passwd', 422],
     ['/etc/passwd', 422],
-    ['%2e%2e/%2e%2e/etc/passwd', 422],
-    ['src/..%2f..%2fetc', 422],
+    // Literal names (a % is not decoded again): nothing is there.
+    ['%2e%2e/%2e%2e/etc/passwd', 404],
+    ['src/..%2f..%2fetc', 404],
     ['etc-link/passwd', 403],
     ['hostname-link', 403],
     ['.git', 403],
@@ -85,6 +90,62 @@ describe('files API confined to the worktree', () => {
     expect(res.status).toBe(status);
     const text = await res.text();
     expect(text).not.toContain('root:');
+  });
+
+  it('writes over a version that changed on disk only when asked to (409 conflict otherwise)', async () => {
+    const file = path.join(worktree, 'shared.txt');
+    writeFileSync(file, 'first\n');
+    const opened = (await (await alice(`/sessions/${id}/file?path=shared.txt`)).json()) as {
+      version: string;
+    };
+    expect(opened.version).toMatch(/^[0-9a-f]{64}$/);
+    const save = (content: string, baseVersion?: string) =>
+      alice(`/sessions/${id}/file`, {
+        method: 'PUT',
+        json: { path: 'shared.txt', content, ...(baseVersion ? { baseVersion } : {}) },
+      });
+    // Unchanged on disk: saved, and the answer is the new version.
+    const saved = await save('first\nmine\n', opened.version);
+    expect(saved.status).toBe(200);
+    const { version } = (await saved.json()) as { version: string };
+    expect(version).not.toBe(opened.version);
+    // The terminal (or the agent) appends meanwhile: the editor's save from `version` is refused
+    // and their line is still there.
+    writeFileSync(file, 'first\nmine\ntheirs\n');
+    const stale = await save('first\nmine\nedited\n', version);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as ErrorBody).error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('changed on disk'),
+    });
+    expect(readFileSync(file, 'utf8')).toBe('first\nmine\ntheirs\n');
+    // Deleted meanwhile: refused too, nothing recreated.
+    const current = (await (await alice(`/sessions/${id}/file?path=shared.txt`)).json()) as {
+      version: string;
+    };
+    rmSync(file);
+    expect((await save('x', current.version)).status).toBe(409);
+    expect(existsSync(file)).toBe(false);
+    // Without a base version (an explicit overwrite) it is written as before.
+    expect((await save('overwritten\n')).status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe('overwritten\n');
+  });
+
+  it('reads and writes files whose names hold a %, as the names they are', async () => {
+    mkdirSync(path.join(worktree, '%2e%2e'), { recursive: true });
+    writeFileSync(path.join(worktree, '%2e%2e', 'inside.txt'), 'in a folder named %2e%2e\n');
+    const inside = await alice(`/sessions/${id}/file?path=${q('%2e%2e/inside.txt')}`);
+    expect(inside.status).toBe(200);
+    expect(((await inside.json()) as { content: string }).content).toBe(
+      'in a folder named %2e%2e\n',
+    );
+    const written = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'pct%2e.txt', content: 'percent\n' },
+    });
+    expect(written.status).toBe(200);
+    expect(readFileSync(path.join(worktree, 'pct%2e.txt'), 'utf8')).toBe('percent\n');
+    expect(existsSync(path.join(worktree, 'pct..txt'))).toBe(false);
   });
 
   it('refuses to list or write through a link to /etc, and to write into .git', async () => {

@@ -15,10 +15,15 @@ describe('worktree paths', () => {
   symlinkSync(path.join(temp.dir, 'nowhere'), path.join(root, 'dangling'));
   afterAll(() => temp.cleanup());
 
-  it.each(['../x', 'a/../../x', '/etc/passwd', '%2e%2e/x', 'a%2Fb', 'a\\..\\b', 'a\0b'])(
-    'the schema refuses %j',
-    (p) => expect(worktreePathSchema.safeParse(p).success).toBe(false),
+  it.each(['../x', 'a/../../x', '/etc/passwd', 'a\\..\\b', 'a\0b'])('the schema refuses %j', (p) =>
+    expect(worktreePathSchema.safeParse(p).success).toBe(false),
   );
+
+  it('takes a % as an ordinary character, never decoding it to a dot or slash', async () => {
+    for (const p of ['pct%2e.txt', '%2e%2e/x', 'a%2Fb'])
+      expect(worktreePathSchema.safeParse(p).success, p).toBe(true);
+    expect((await resolveInWorktree(root, '%2e%2e/x')).relative).toBe('%2e%2e/x');
+  });
 
   it('resolves inside paths, missing ones by their parent', async () => {
     expect((await resolveInWorktree(root, 'src/new/file.ts')).relative).toBe('src/new/file.ts');

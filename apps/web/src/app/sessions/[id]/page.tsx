@@ -5,6 +5,7 @@ import { notFound, redirect } from 'next/navigation';
 
 import { IdeShell } from '@/components/ide/ide-shell';
 import { getCurrentUser, type CurrentUser } from '@/lib/auth/current-user';
+import { signInPath } from '@/lib/auth/next-path';
 import { getPreferences } from '@/lib/preferences/preferences';
 import { requestWorker } from '@/lib/worker/worker-client';
 
@@ -12,8 +13,9 @@ export const dynamic = 'force-dynamic';
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await getCurrentUser();
-  if (!user) redirect('/sign-in');
   const { id } = await params;
+  // Back here after signing in (signInPath drops anything that is not a path on this site).
+  if (!user) redirect(signInPath(`/sessions/${encodeURIComponent(id)}`));
   if (!sessionIdSchema.safeParse(id).success) notFound();
   // The terminal's font size is a preference; without Supabase answering, the default.
   const [session, preferences] = await Promise.all([
