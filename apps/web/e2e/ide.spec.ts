@@ -211,10 +211,11 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   });
 
   await test.step('a reload during a run shows the run still going, then all of it once', async () => {
-    const words = Array.from({ length: 12 }, (_, i) => `w${i}`).join(' ');
-    standIn.script({ blocks: [{ type: 'text', text: words, chunks: 12 }], delayMs: 250 });
+    // ~6 s of words: enough left after a reload on a slow machine to see the run still going.
+    const words = Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ');
+    standIn.script({ blocks: [{ type: 'text', text: words, chunks: 20 }], delayMs: 300 });
     await page.getByRole('tab', { name: 'Chat' }).first().click();
-    await page.getByLabel('Message to the agent').fill('Say twelve words slowly');
+    await page.getByLabel('Message to the agent').fill('Say twenty words slowly');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect(page.locator('li.msg.assistant').last()).toContainText('w1', { timeout: 60_000 });
     await page.reload();

@@ -4,6 +4,7 @@ import { SessionsPanel } from '@/components/sessions-panel';
 import { SiteHeader } from '@/components/site-header';
 import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
+import { githubConnection } from '@/lib/auth/github-token';
 import { getPreferences } from '@/lib/preferences/preferences';
 
 export const dynamic = 'force-dynamic';
@@ -11,14 +12,19 @@ export const dynamic = 'force-dynamic';
 export default async function HomePage() {
   const user = await getCurrentUser();
   if (!user) redirect('/sign-in');
-  // Preferences only pre-fill a field: when Supabase does not answer, the page works without.
-  const preferences = await getPreferences(user).catch(() => undefined);
+  // Preferences only pre-fill a field, and whether GitHub is connected only spares the picker a
+  // request bound to fail: when Supabase does not answer, the page works without either.
+  const [preferences, github] = await Promise.all([
+    getPreferences(user).catch(() => undefined),
+    githubConnection(user).catch(() => undefined),
+  ]);
   return (
     <main>
       <SiteHeader user={user.login ?? user.name ?? user.email ?? 'signed in'} current="sessions" />
       <SessionsPanel
         localMode={env().mode === 'local'}
         defaultBaseBranch={preferences?.defaultBaseBranch}
+        githubConnected={github?.connected}
       />
     </main>
   );

@@ -25,11 +25,21 @@ const NEEDS_GITHUB = new Set(['unauthorized', 'github_token_required', 'github_r
  * yet, GitHub down, the route not deployed) the picker steps aside and the text field alone
  * is used; only a reason worth acting on is shown.
  */
-export function RepoPicker({ onPick }: { onPick: (repo: GitHubRepo) => void }) {
-  const [list, setList] = useState<RepoList>({ kind: 'loading' });
+export function RepoPicker({
+  onPick,
+  connected,
+}: {
+  onPick: (repo: GitHubRepo) => void;
+  /** False when the page knows there is no GitHub token: no request bound to fail. */
+  connected?: boolean | undefined;
+}) {
+  const [list, setList] = useState<RepoList>(
+    connected === false ? { kind: 'connect' } : { kind: 'loading' },
+  );
   const [filter, setFilter] = useState('');
 
   useEffect(() => {
+    if (connected === false) return;
     let cancelled = false;
     apiFetch<{ repos: GitHubRepo[] }>('/api/user/repos', { cache: 'no-store' })
       .then((data) => {
@@ -50,7 +60,7 @@ export function RepoPicker({ onPick }: { onPick: (repo: GitHubRepo) => void }) {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [connected]);
 
   if (list.kind === 'loading') return <p className="muted small">Loading your repositories…</p>;
   if (list.kind === 'connect')

@@ -19,10 +19,13 @@ const SETTLING = new Set(['creating', 'updating', 'deleting']);
 export function SessionsPanel({
   localMode,
   defaultBaseBranch,
+  githubConnected,
 }: {
   localMode: boolean;
   /** The user's preference (/settings): pre-fills the base branch field. */
   defaultBaseBranch?: string | null | undefined;
+  /** Whether a GitHub token is there to list repositories with (undefined: not known). */
+  githubConnected?: boolean | undefined;
 }) {
   const [sessions, setSessions] = useState<Session[] | undefined>();
   const [repo, setRepo] = useState('');
@@ -108,6 +111,7 @@ export function SessionsPanel({
       <section className="panel" aria-labelledby="new-session">
         <h2 id="new-session">New session</h2>
         <RepoPicker
+          connected={githubConnected}
           onPick={(picked) => {
             setRepo(picked.fullName);
             setBaseBranch(defaultBaseBranch ?? picked.defaultBranch);

@@ -29,11 +29,14 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
 
   it('signs in with GitHub, vaults the token encrypted, lists repos, and signs out', async () => {
     const jar = new CookieJar();
+    // Signed out, /settings leads to GitHub sign-in, remembering to come back.
     const gate = await fetch(`${stack.webUrl}/settings`, { redirect: 'manual' });
     expect(gate.status).toBe(307);
-    expect(new URL(gate.headers.get('location')!, stack.webUrl).pathname).toBe('/auth/login');
-    const login = await (await fetch(`${stack.webUrl}/auth/login`)).text();
+    const toLogin = new URL(gate.headers.get('location')!, stack.webUrl);
+    expect(`${toLogin.pathname}${toLogin.search}`).toBe('/auth/login?next=%2Fsettings');
+    const login = await (await fetch(`${stack.webUrl}/auth/login?next=%2Fsettings`)).text();
     expect(login).toContain('Sign in with GitHub');
+    expect(login).toContain('name="next" value="/settings"');
 
     const crossSite = await fetch(`${stack.webUrl}/auth/github`, {
       method: 'POST',
@@ -44,10 +47,17 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
 
     const landed = await browse(jar, `${stack.webUrl}/auth/github`, {
       method: 'POST',
-      headers: { origin: stack.webUrl, 'sec-fetch-site': 'same-origin' },
+      headers: {
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'next=%2Fsettings',
     });
     expect(landed.status).toBe(200);
-    expect(new URL(landed.url || stack.webUrl).origin).toBe(new URL(stack.webUrl).origin);
+    // Back on the page asked for, and the cookie that carried it across GitHub is gone.
+    expect(landed.url).toBe(`${stack.webUrl}/settings`);
+    expect(jar.cookies.has('grove_next')).toBe(false);
     expect(github.requests.some((r) => r.path === '/login/oauth/authorize')).toBe(true);
 
     // Signed in: Supabase's session cookies, HttpOnly and SameSite=Lax.

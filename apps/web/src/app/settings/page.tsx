@@ -16,7 +16,8 @@ export const dynamic = 'force-dynamic';
 export default async function SettingsPage() {
   const user = await getCurrentUser();
   const config = env();
-  if (!user) redirect(config.mode === 'supabase' ? '/auth/login' : signInPath('/settings'));
+  // Supabase mode's /sign-in passes `next` on to /auth/login.
+  if (!user) redirect(signInPath('/settings'));
   let github: Awaited<ReturnType<typeof githubConnection>> | undefined;
   let githubError: string | undefined;
   try {

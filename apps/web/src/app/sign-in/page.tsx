@@ -15,8 +15,9 @@ export default async function SignInPage({
   searchParams: Promise<{ next?: string | string[] }>;
 }) {
   const local = env().mode === 'local';
-  if (!local) redirect('/auth/login');
   const next = safeNextPath((await searchParams).next);
+  if (!local)
+    redirect(next === '/' ? '/auth/login' : `/auth/login?next=${encodeURIComponent(next)}`);
   return (
     <main>
       <header className="top">

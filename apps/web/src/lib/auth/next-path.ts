@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Longer than any page path Grove has; a bound keeps the URL and the Location header small. */
 export const MAX_NEXT_PATH_LENGTH = 1024;
 
+/** Supabase mode: holds `next` across the GitHub round trip (/auth/github → /auth/callback). */
+export const NEXT_PATH_COOKIE = 'grove_next';
+
 /** Any base works: a path that stays on it stays on whatever site the browser is on. */
 const PROBE_ORIGIN = 'http://grove.invalid';
 

@@ -1,6 +1,8 @@
 import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 
+import { safeNextPath } from '@/lib/auth/next-path';
+
 import { SUPABASE_COOKIE_OPTIONS } from './cookie-options';
 
 /** Pages anyone may open; the rest send a signed-out browser to /auth/login. */
@@ -47,8 +49,10 @@ export async function updateSession(
   if (!user && !PUBLIC_PREFIXES.some((prefix) => request.nextUrl.pathname.startsWith(prefix))) {
     // no user, potentially respond by redirecting the user to the login page
     const url = request.nextUrl.clone();
+    const next = safeNextPath(`${url.pathname}${url.search}`);
     url.pathname = '/auth/login';
-    url.search = '';
+    // The page asked for, to come back to after GitHub (see /auth/github).
+    url.search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
     return NextResponse.redirect(url);
   }
 

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { GITHUB_USER_TOKEN_LIFETIME_MS, storeGitHubToken } from '@/lib/auth/github-token';
+import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
 import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
@@ -55,5 +56,8 @@ export async function GET(req: NextRequest): Promise<Response> {
     await supabase.auth.signOut();
     return back('/auth/login?error=token_not_stored');
   }
-  return back('/');
+  // The page the user asked for before signing in (set by /auth/github), checked again.
+  const response = back(safeNextPath(req.cookies.get(NEXT_PATH_COOKIE)?.value));
+  response.cookies.delete({ name: NEXT_PATH_COOKIE, path: '/auth/callback' });
+  return response;
 }

@@ -3,13 +3,18 @@ import { NextResponse, type NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
+import { readBody } from '@/lib/api/request-body';
 import { assertSameOrigin } from '@/lib/api/with-user';
+import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
 import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
 
 /** What Grove asks GitHub for: private repositories (clone, push, PRs) and the profile. */
 const GITHUB_SCOPES = 'repo read:user user:email';
+
+/** The sign-in form's body (one hidden field): far below this. */
+const MAX_FORM_BYTES = 8 * 1024;
 
 /**
  * The origin the browser used (the server's own idea of its host name, localhost vs 127.0.0.1,
@@ -40,7 +45,20 @@ export async function POST(req: NextRequest): Promise<Response> {
       },
     });
     if (error || !data.url) throw new AppError('github_error', 'GitHub sign-in could not start');
-    return NextResponse.redirect(data.url, 303);
+    const response = NextResponse.redirect(data.url, 303);
+    // Where to land after GitHub: a cookie for the callback rather than a query on redirectTo,
+    // which Supabase Auth matches against its allow-list.
+    const form = new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString('utf8'));
+    const next = safeNextPath(form.get('next'));
+    if (next !== '/')
+      response.cookies.set(NEXT_PATH_COOKIE, next, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.nextUrl.protocol === 'https:',
+        path: '/auth/callback',
+        maxAge: 600,
+      });
+    return response;
   } catch (error) {
     return handleApiError(error);
   }

@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 
 import { env } from '@/env';
+import { safeNextPath } from '@/lib/auth/next-path';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +15,10 @@ const MESSAGES: Record<string, string> = {
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string }>;
+  searchParams: Promise<{ error?: string; next?: string | string[] }>;
 }) {
   if (env().mode !== 'supabase') redirect('/sign-in');
-  const { error } = await searchParams;
+  const { error, next } = await searchParams;
   return (
     <main>
       <header className="top">
@@ -30,6 +31,8 @@ export default async function LoginPage({
           </p>
         ) : null}
         <form action="/auth/github" method="post">
+          {/* The page to come back to after GitHub, checked again by /auth/github. */}
+          <input type="hidden" name="next" value={safeNextPath(next)} />
           <p className="muted">
             Grove uses your GitHub account to list your repositories, push branches and open pull
             requests. Your GitHub token is stored encrypted and never sent to this browser.
