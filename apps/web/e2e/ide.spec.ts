@@ -102,6 +102,13 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await page.keyboard.type('echo "grove-$((6*7))" && pwd\n');
     await expectTerminalToContain(page, 'grove-42');
     await expectTerminalToContain(page, worktree);
+    // What a command writes shows up in the file tree without a Refresh, and goes again.
+    await page.keyboard.type('echo made > from-terminal.txt\n');
+    await expect(page.locator('[data-path="from-terminal.txt"]')).toBeVisible({ timeout: 10_000 });
+    await page.keyboard.type('rm from-terminal.txt\n');
+    await expect(page.locator('[data-path="from-terminal.txt"]')).toHaveCount(0, {
+      timeout: 10_000,
+    });
   });
 
   await test.step('after a reload the scrollback is still there', async () => {
@@ -140,7 +147,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     appendFileSync(readme, 'Appended outside the editor.\n');
     await page.keyboard.type('\nA line of mine.');
     await page.keyboard.press('ControlOrMeta+s');
-    await expect(page.getByText(/changed on disk since it was opened/)).toBeVisible();
+    await expect(page.getByText(/changed on disk after it was opened/)).toBeVisible();
     // The refused save is the one failed request so far (the browser logs it).
     expect(errors.splice(0)).toEqual([expect.stringContaining('409 (Conflict)')]);
     expect(readFileSync(readme, 'utf8')).toContain('Appended outside the editor.');
@@ -156,6 +163,17 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     );
     await page.locator('[data-path="src/d0/f0.txt"]').click();
     expect(await asked).toContain('unsaved changes');
+    await expect(editor).toContainText('A line of mine.');
+    // So does leaving through an in-app link; declined, the page stays.
+    const leaving = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.getByRole('link', { name: 'Grove', exact: true }).first().click();
+    expect(await leaving).toContain('Leave and discard');
+    await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
     await expect(editor).toContainText('A line of mine.');
     // Reload from disk: their line, not mine, and nothing left to save.
     await page.getByRole('button', { name: /Reload from disk/ }).click();

@@ -11,7 +11,9 @@ export const chatRequestBodySchema = z.object({
 });
 export type ChatRequestBody = z.infer<typeof chatRequestBodySchema>;
 
-export const permissionRequestIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'not a request id');
+export const permissionRequestIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]{10,32}$/, 'is not a request id');
 
 export const chatPermissionBodySchema = z.object({
   requestId: permissionRequestIdSchema,

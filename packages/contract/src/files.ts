@@ -19,7 +19,7 @@ export const MAX_DIR_ENTRIES = 5000;
  */
 export const worktreePathSchema = z
   .string()
-  .max(4096, 'path is too long')
+  .max(4096)
   .refine((value) => !/[\0\r\n\\]/.test(value), 'path contains forbidden characters')
   .refine((value) => !value.startsWith('/'), 'path must be relative to the worktree')
   .refine(

@@ -12,7 +12,7 @@ export const userPreferencesSchema = z.object({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[\w./-]+$/, 'Not a branch name')
+    .regex(/^[\w./-]+$/, 'is not a branch name')
     .nullable()
     .default(null),
   terminalFontSize: z.number().int().min(8).max(32).default(13),
@@ -28,7 +28,7 @@ export const userPreferencesPatchSchema = z
       .trim()
       .min(1)
       .max(100)
-      .regex(/^[\w./-]+$/, 'Not a branch name')
+      .regex(/^[\w./-]+$/, 'is not a branch name')
       .nullable(),
     terminalFontSize: z.number().int().min(8).max(32),
   })

@@ -44,7 +44,7 @@ export const repoRefSchema = z
   .string()
   .trim()
   .min(1, 'repo is required')
-  .max(1024, 'repo is too long')
+  .max(1024)
   .refine((value) => !/[\0\r\n]/.test(value), 'repo contains control characters')
   .refine((value) => {
     if (GITHUB_SLUG.test(value)) return !value.endsWith('/.') && !value.endsWith('/..');
@@ -71,10 +71,10 @@ export const branchNameSchema = z
   .max(255)
   .regex(
     /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!\/)(?!.*\/$)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9._/-]+$/,
-    'not a valid branch name',
+    'is not a valid branch name',
   );
 
-export const sessionIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'not a session id');
+export const sessionIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'is not a session id');
 
 export const createSessionBodySchema = z.object({
   repo: repoRefSchema,

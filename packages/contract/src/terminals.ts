@@ -11,7 +11,7 @@ export const TERMINAL_MAX_ROWS = 500;
 /** Tickets for a terminal socket live at most this long. */
 export const TERMINAL_TICKET_TTL_SECONDS = 60;
 
-export const terminalIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'not a terminal id');
+export const terminalIdSchema = z.string().regex(/^[a-z0-9]{10,32}$/, 'is not a terminal id');
 
 export const terminalConfigQuerySchema = z.object({
   sessionId: sessionIdSchema,

@@ -65,6 +65,7 @@ export function SessionsPanel({
   async function create(event: FormEvent) {
     event.preventDefault();
     const chosen = repo.trim();
+    const branch = baseBranch.trim();
     const entry = { repo: chosen, since: Date.now() };
     setPending((list) => [...list, entry]);
     setError(undefined);
@@ -75,14 +76,16 @@ export function SessionsPanel({
       const { session } = await apiFetch<{ session: Session }>('/api/workspace/session/create', {
         method: 'POST',
         headers: { 'Idempotency-Key': crypto.randomUUID() },
-        json: { repo: chosen, ...(baseBranch.trim() ? { baseBranch: baseBranch.trim() } : {}) },
+        json: { repo: chosen, ...(branch ? { baseBranch: branch } : {}) },
       });
       setSessions((list) => [session, ...(list ?? []).filter((s) => s.id !== session.id)]);
       // The worktree exists once create answers: the user came to work in it, so open the IDE.
       router.push(`/sessions/${session.id}`);
     } catch (e) {
       setError(errorMessage(e));
+      // Both fields as they were, to correct what the error names.
       setRepo(chosen);
+      setBaseBranch(branch);
     } finally {
       setPending((list) => list.filter((p) => p !== entry));
       await refresh();

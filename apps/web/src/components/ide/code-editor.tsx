@@ -41,11 +41,24 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
   useEffect(() => {
-    if (!dirty) return;
+    if (!dirty || !path) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    // In-app links navigate without unloading the page: ask before one of them is followed
+    // (capture, so the question comes before the router's own click handler).
+    const askOnLink = (event: MouseEvent) => {
+      const link = (event.target as Element | null)?.closest?.('a[href]');
+      if (!(link instanceof HTMLAnchorElement) || link.target === '_blank') return;
+      if (window.confirm(`${path} has unsaved changes. Leave and discard them?`)) return;
+      event.preventDefault();
+      event.stopPropagation();
+    };
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+    document.addEventListener('click', askOnLink, true);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      document.removeEventListener('click', askOnLink, true);
+    };
+  }, [dirty, path]);
 
   async function save(overwrite = false) {
     if (!path || !view.current || saving || !(dirty || overwrite)) return;
@@ -142,7 +155,10 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
         </button>
       </div>
       {notice && (
-        <p className="muted small pad editor-notice" role="status">
+        <p
+          className={`small pad editor-notice ${conflict ? 'error' : 'muted'}`}
+          role={conflict ? 'alert' : 'status'}
+        >
           {notice}
         </p>
       )}

@@ -10,9 +10,16 @@ export function DiffView({ diff }: { diff: string }) {
         <details key={file.path} open className="diff-file" data-diff-path={file.path}>
           <summary>
             <code className="break">{file.path}</code>{' '}
-            <span className="diff-add">+{file.additions}</span>{' '}
-            <span className="diff-del">−{file.deletions}</span>
+            {file.binary ? (
+              <span className="muted small">binary</span>
+            ) : (
+              <>
+                <span className="diff-add">+{file.additions}</span>{' '}
+                <span className="diff-del">−{file.deletions}</span>
+              </>
+            )}
           </summary>
+          {file.binary && <p className="muted small pad">Binary file: no text to compare.</p>}
           <div className="diff-scroll">
             <table className="diff-table">
               <tbody>

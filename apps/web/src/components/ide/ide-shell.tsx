@@ -14,6 +14,9 @@ import { CodeEditor } from './code-editor';
 import { FileTree } from './file-tree';
 import { TerminalPanel } from './terminal-panel';
 
+/** After Enter in a terminal, when the files and changes are read again. */
+const COMMAND_SETTLE_MS = [1_500, 6_000];
+
 export type PaneId = 'files' | 'editor' | 'terminal' | 'chat' | 'changes';
 const PANES: { id: PaneId; label: string }[] = [
   { id: 'files', label: 'Files' },
@@ -49,6 +52,14 @@ export function IdeShell({
   // Bumped whenever the worktree may have changed (agent run done, save, commit, update).
   const [worktreeVersion, setWorktreeVersion] = useState(0);
   const touched = useCallback(() => setWorktreeVersion((v) => v + 1), []);
+  // A command typed in the terminal may change files: look again once it has had a moment,
+  // and once more for a longer one (each Enter starts the wait over).
+  const commandTimers = useRef<ReturnType<typeof setTimeout>[]>([]);
+  const commandRan = useCallback(() => {
+    for (const timer of commandTimers.current) clearTimeout(timer);
+    commandTimers.current = COMMAND_SETTLE_MS.map((ms) => setTimeout(touched, ms));
+  }, [touched]);
+  useEffect(() => () => commandTimers.current.forEach(clearTimeout), []);
 
   useEffect(() => {
     if (haveFirst.current) {
@@ -146,7 +157,7 @@ export function IdeShell({
           />
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
-          <TerminalPanel sessionId={sessionId} fontSize={terminalFontSize} />
+          <TerminalPanel sessionId={sessionId} fontSize={terminalFontSize} onCommand={commandRan} />
         </section>
         <aside className="pane side" data-pane="chat" aria-label="Chat">
           <div className="side-tabs" role="tablist" aria-label="Side panel">

@@ -18,10 +18,13 @@ interface Tab {
 export function TerminalPanel({
   sessionId,
   fontSize,
+  onCommand,
 }: {
   sessionId: string;
   /** The user's preference (/settings); xterm's default size otherwise. */
   fontSize?: number | undefined;
+  /** A command was entered in one of the terminals. */
+  onCommand?: (() => void) | undefined;
 }) {
   const [tabs, setTabs] = useState<Tab[] | undefined>();
   const [current, setCurrent] = useState<string | undefined>();
@@ -151,6 +154,7 @@ export function TerminalPanel({
             terminalId={tab.terminalId}
             fontSize={fontSize}
             visible={tab.key === shown}
+            onCommand={onCommand}
             onCreated={(terminalId) =>
               setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))
             }

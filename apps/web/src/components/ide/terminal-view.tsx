@@ -14,6 +14,8 @@ interface Props {
   fontSize?: number | undefined;
   visible: boolean;
   onCreated: (terminalId: string) => void;
+  /** The user pressed Enter: a command may be about to change the worktree. */
+  onCommand?: (() => void) | undefined;
 }
 
 /** What tests and assistive tooling can read: the terminal's buffer as plain lines. */
@@ -28,7 +30,14 @@ export interface TerminalHost extends HTMLDivElement {
 /** xterm's size when the user set none. */
 const DEFAULT_FONT_SIZE = 13;
 
-export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreated }: Props) {
+export function TerminalView({
+  sessionId,
+  terminalId,
+  fontSize,
+  visible,
+  onCreated,
+  onCommand,
+}: Props) {
   const host = useRef<TerminalHost>(null);
   const connection = useRef<TerminalConnection | undefined>(undefined);
   const fitRef = useRef<() => void>(() => undefined);
@@ -38,6 +47,8 @@ export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreat
   const initialFontSize = useRef(fontSize ?? DEFAULT_FONT_SIZE);
   const created = useRef(onCreated);
   created.current = onCreated;
+  const command = useRef(onCommand);
+  command.current = onCommand;
 
   useEffect(() => {
     const element = host.current;
@@ -98,7 +109,10 @@ export function TerminalView({ sessionId, terminalId, fontSize, visible, onCreat
         },
       });
       connection.current = conn;
-      const inputs = term.onData((data) => conn.input(data));
+      const inputs = term.onData((data) => {
+        conn.input(data);
+        if (data.includes('\r')) command.current?.();
+      });
       const resizes = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
       fitRef.current = () => {
         // A hidden pane has no size; fitting it would shrink the PTY to nothing.

@@ -44,6 +44,23 @@ describe('apiErrorFrom', () => {
     ).toBe(
       'Invalid commit: message is too long (at most 10000 characters); amend must be a boolean',
     );
+    // Field names read as words; a field's second problem is left out.
+    expect(
+      invalid([
+        { path: 'baseBranch', message: 'is not a valid branch name' },
+        { path: 'repo', message: 'repo is required' },
+        { path: 'repo', message: 'repo must be owner/name, …' },
+      ]),
+    ).toBe('Invalid commit: base branch is not a valid branch name; repo is required');
+    // A problem of the whole value adds nothing to "Invalid session id".
+    expect(
+      apiErrorFrom(422, {
+        error: {
+          message: 'Invalid session id',
+          details: [{ path: '(root)', message: 'is not a session id' }],
+        },
+      }).message,
+    ).toBe('Invalid session id');
     expect(
       apiErrorFrom(422, {
         error: {

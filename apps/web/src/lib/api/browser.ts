@@ -25,8 +25,8 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
   let message = error.message ?? `Request failed (${status})`;
   // A request that failed validation ("Invalid commit") says which fields and why; other
   // messages already say what went wrong.
-  if (error.details?.length && /^Invalid\b/.test(message))
-    message += `: ${error.details.map(describeField).join('; ')}`;
+  const fields = /^Invalid\b/.test(message) ? describeFields(error.details ?? []) : [];
+  if (fields.length > 0) message += `: ${fields.join('; ')}`;
   const header = retryHeader ? Number(retryHeader) : undefined;
   const retryAfter =
     error.retryAfter ?? (header !== undefined && Number.isFinite(header) ? header : undefined);
@@ -39,12 +39,29 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
 
 const WORKER_DOWN = new Set(['worker_unavailable', 'worker_unreachable']);
 
-/** "message is required" as it is; "is too long (…)" of the field `message` gets its name. */
-function describeField(detail: { path: string; message: string }): string {
-  const field = detail.path.split('.').at(-1) ?? detail.path;
-  if (detail.path === '(root)' || detail.message.toLowerCase().startsWith(field.toLowerCase()))
-    return detail.message;
-  return `${field} ${detail.message}`;
+/**
+ * One phrase per field, its first problem only: "message is required" as it is, and "is too
+ * long (…)" of `baseBranch` as "base branch is too long (…)". A problem of the whole value
+ * ("is not a session id") adds nothing to "Invalid session id" and is left out.
+ */
+function describeFields(details: { path: string; message: string }[]): string[] {
+  const seen = new Set<string>();
+  const phrases: string[] = [];
+  for (const { path, message } of details) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    if (path === '(root)') {
+      if (!/^(is|must) /.test(message)) phrases.push(message);
+      continue;
+    }
+    const field = path.split('.').at(-1) ?? path;
+    const label = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    const named = [field, label].some((name) =>
+      message.toLowerCase().startsWith(name.toLowerCase()),
+    );
+    phrases.push(named ? message : `${label} ${message}`);
+  }
+  return phrases;
 }
 
 function formatWait(seconds: number): string {

@@ -37,6 +37,26 @@ describe('parseUnifiedDiff', () => {
     expect(files[1]!.lines.at(-1)).toEqual({ kind: 'meta', text: '\\ No newline at end of file' });
   });
 
+  it('marks a binary file, which has no lines', () => {
+    const [image, text] = parseUnifiedDiff(
+      [
+        'diff --git a/logo.png b/logo.png',
+        'new file mode 100644',
+        'index 0000000..1b2c3d4',
+        'Binary files /dev/null and b/logo.png differ',
+        'diff --git a/a.txt b/a.txt',
+        '--- a/a.txt',
+        '+++ b/a.txt',
+        '@@ -1 +1 @@',
+        '-old',
+        '+new',
+      ].join('\n'),
+    );
+    expect(image).toMatchObject({ path: 'logo.png', binary: true, additions: 0, deletions: 0 });
+    expect(image!.lines.filter((l) => l.kind !== 'meta')).toEqual([]);
+    expect(text).toMatchObject({ path: 'a.txt', binary: false, additions: 1, deletions: 1 });
+  });
+
   it('answers no files for an empty diff', () => {
     expect(parseUnifiedDiff('')).toEqual([]);
   });

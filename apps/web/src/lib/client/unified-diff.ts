@@ -13,6 +13,8 @@ export interface DiffFile {
   path: string;
   additions: number;
   deletions: number;
+  /** git found no text to compare ("Binary files … differ"): there are no lines to show. */
+  binary: boolean;
   lines: DiffLine[];
 }
 
@@ -38,6 +40,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
         path: pathFromHeader(line) ?? line.slice(11),
         additions: 0,
         deletions: 0,
+        binary: false,
         lines: [],
       };
       files.push(file);
@@ -53,6 +56,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       file.lines.push({ kind: 'hunk', text: line });
     } else if (!inHunk) {
       if (line.startsWith('+++ b/')) file.path = line.slice(6);
+      if (/^Binary files .* differ$/.test(line) || line === 'GIT binary patch') file.binary = true;
       file.lines.push({ kind: 'meta', text: line });
     } else if (line.startsWith('+')) {
       file.additions += 1;

@@ -161,6 +161,6 @@ function versionOf(bytes: Buffer): string {
 function changedOnDisk(file: string, how: 'changed' | 'was deleted'): AppError {
   return new AppError(
     'conflict',
-    `${file} ${how} on disk since it was opened (the terminal or the agent?); nothing was written`,
+    `${file} ${how} on disk after it was opened here (by a command or the agent); your save was not written`,
   );
 }
