@@ -211,6 +211,8 @@ export function SessionsPanel({
                         </>
                       )}
                       from <code>{session.baseBranch || '…'}</code>
+                      {/* The Age column is hidden on a phone: two sessions of one repo differ here. */}
+                      <span className="show-narrow"> · {formatAge(session.createdAt)}</span>
                     </div>
                     {session.progress && (
                       <div className="muted small" data-testid="create-progress">
