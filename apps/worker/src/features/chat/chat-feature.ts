@@ -37,7 +37,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const runs = new ChatRuns({
     store,
     sessions: deps.sessions,
-    engine: deps.engine ?? createClaudeEngine(deps.config.chat),
+    engine: deps.engine ?? createClaudeEngine(deps.config.chat, deps.logger),
     config: deps.config.chat,
     logger: deps.logger,
   });

@@ -1,6 +1,8 @@
 import { query, type Options, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from 'pino';
 
 import type { ChatConfig } from './chat-config';
+import { spawnEngineProcess } from './engine-process';
 import type { ChatEngine, EngineOutput, EngineRunInput } from './engine';
 
 /** After an interrupt, how long the engine gets to wind down before its process is killed. */
@@ -90,7 +92,7 @@ function* translate(message: SDKMessage): Generator<EngineOutput> {
  * built from an allowlist, and no settings files read (a repository's `.claude/` must not
  * grant itself permissions or hooks).
  */
-export function createClaudeEngine(config: ChatConfig): ChatEngine {
+export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEngine {
   return {
     name: 'claude-code',
     // The engine's config dir is Grove's own, so no login of the machine's user applies: the
@@ -120,6 +122,15 @@ export function createClaudeEngine(config: ChatConfig): ChatEngine {
         ...(input.resume ? { resume: input.resume } : {}),
         ...(config.model ? { model: config.model } : {}),
         ...(config.claudeCodePath ? { pathToClaudeCodeExecutable: config.claudeCodePath } : {}),
+        // Dies with the worker (see engine-process.ts).
+        spawnClaudeCodeProcess: (spawnOptions) =>
+          spawnEngineProcess(spawnOptions, (stderr) => {
+            const key = config.engineEnv.ANTHROPIC_API_KEY;
+            logger?.warn(
+              { cwd: input.cwd, stderr: key ? stderr.replaceAll(key, '[redacted]') : stderr },
+              'the agent engine exited with an error',
+            );
+          }),
       };
       const run = query({ prompt: input.prompt, options });
       let killTimer: NodeJS.Timeout | undefined;
