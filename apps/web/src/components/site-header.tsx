@@ -1,11 +1,14 @@
 import Link from 'next/link';
-/** The top bar of the list pages: name, navigation, who is signed in. */
+/**
+ * The top bar of the list pages: name, navigation, and who is signed in. Without `user` (the
+ * static 404 page, which signed-out visitors see too) there is no sign-out part.
+ */
 export function SiteHeader({
   user,
   current,
 }: {
-  user: string;
-  current: 'sessions' | 'workers' | 'settings';
+  user?: string | undefined;
+  current?: 'sessions' | 'workers' | 'settings' | undefined;
 }) {
   return (
     <header className="top">
@@ -25,12 +28,14 @@ export function SiteHeader({
           Settings
         </Link>
       </nav>
-      <form action="/auth/signout" method="post" className="who">
-        <span className="muted">{user}</span>{' '}
-        <button type="submit" className="secondary">
-          Sign out
-        </button>
-      </form>
+      {user !== undefined && (
+        <form action="/auth/signout" method="post" className="who">
+          <span className="muted">{user}</span>{' '}
+          <button type="submit" className="secondary">
+            Sign out
+          </button>
+        </form>
+      )}
     </header>
   );
 }

@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
 
 import { env } from '@/env';
-import { safeNextPath } from '@/lib/auth/next-path';
+import { safeNextPath, withNextPath } from '@/lib/auth/next-path';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,8 +16,7 @@ export default async function SignInPage({
 }) {
   const local = env().mode === 'local';
   const next = safeNextPath((await searchParams).next);
-  if (!local)
-    redirect(next === '/' ? '/auth/login' : `/auth/login?next=${encodeURIComponent(next)}`);
+  if (!local) redirect(withNextPath('/auth/login', next));
   return (
     <main>
       <header className="top">

@@ -2,6 +2,9 @@ import 'server-only';
 
 import { AppError } from '@grove/contract';
 
+/** The sign-in forms' bodies (a token, a page to return to): far below this. */
+export const MAX_FORM_BYTES = 8 * 1024;
+
 /**
  * The request body, refused with 413 once it passes `maxBytes`: up front when Content-Length
  * says so, otherwise as soon as the chunks read so far do (a chunked body declares nothing).

@@ -32,8 +32,13 @@ export function safeNextPath(value: unknown): string {
   return parsed.success ? parsed.data : '/';
 }
 
-/** The sign-in page, asked to come back to `next` (the bare page when that is `/`). */
-export function signInPath(next: string): string {
+/** `page` asked to come back to `next` afterwards (the bare page when that is `/`). */
+export function withNextPath(page: string, next: string): string {
   const path = safeNextPath(next);
-  return path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`;
+  return path === '/' ? page : `${page}?next=${encodeURIComponent(path)}`;
+}
+
+/** The sign-in page, asked to come back to `next`. */
+export function signInPath(next: string): string {
+  return withNextPath('/sign-in', next);
 }

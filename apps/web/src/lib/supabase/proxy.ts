@@ -1,7 +1,7 @@
 import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 
-import { safeNextPath } from '@/lib/auth/next-path';
+import { withNextPath } from '@/lib/auth/next-path';
 
 import { SUPABASE_COOKIE_OPTIONS } from './cookie-options';
 
@@ -48,12 +48,11 @@ export async function updateSession(
 
   if (!user && !PUBLIC_PREFIXES.some((prefix) => request.nextUrl.pathname.startsWith(prefix))) {
     // no user, potentially respond by redirecting the user to the login page
-    const url = request.nextUrl.clone();
-    const next = safeNextPath(`${url.pathname}${url.search}`);
-    url.pathname = '/auth/login';
     // The page asked for, to come back to after GitHub (see /auth/github).
-    url.search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
-    return NextResponse.redirect(url);
+    const { pathname, search } = request.nextUrl;
+    return NextResponse.redirect(
+      new URL(withNextPath('/auth/login', `${pathname}${search}`), request.nextUrl),
+    );
   }
 
   // IMPORTANT: You *must* return the supabaseResponse object as it is. It carries the

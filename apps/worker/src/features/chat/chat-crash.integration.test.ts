@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import {
+  childPidsOf,
   createSourceRepo,
+  isProcessAlive,
   makeTempDir,
   readSse,
   startAnthropicStandIn,
@@ -18,31 +20,6 @@ import { TEST_SECRET } from '../../testing/harness';
 import { createSession, dataOf, engineEnv, typeOf } from './chat-test-helpers';
 
 const WORKER_ENTRY = path.resolve(import.meta.dirname, '../../../dist/main.js');
-
-/** The PIDs whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        // The parent is the 2nd field after the parenthesised command name.
-        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return Number(fields[1]) === pid;
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}
-
-/** Alive and not a zombie waiting to be reaped. */
-function isAlive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('a worker killed mid-run (SIGKILL)', () => {
   let standIn: AnthropicStandIn;
@@ -89,11 +66,11 @@ describe('a worker killed mid-run (SIGKILL)', () => {
         until: (_e, all) => all.filter((e) => typeOf(e) === 'text').length >= 5,
       },
     );
-    const engines = childrenOf(worker.pid);
+    const engines = childPidsOf(worker.pid);
     expect(engines.length, 'the engine runs as a child of the worker').toBeGreaterThan(0);
     await worker.stop('SIGKILL');
     // The engine dies with the worker: no agent left running unsupervised in the worktree.
-    await expect.poll(() => engines.filter(isAlive), { timeout: 5_000 }).toEqual([]);
+    await expect.poll(() => engines.filter(isProcessAlive), { timeout: 5_000 }).toEqual([]);
 
     worker = await startWorker(dataDir);
     api = workerFetcher({ baseUrl: worker.baseUrl, secret: TEST_SECRET, userId: 'alice' });

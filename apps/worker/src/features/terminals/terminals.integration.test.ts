@@ -1,9 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { createSourceRepo, makeTempDir, TerminalClient } from '@grove/testkit';
+import {
+  childPidsOf,
+  createSourceRepo,
+  isProcessAlive,
+  makeTempDir,
+  TerminalClient,
+} from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestWorker, type TestWorker } from '../../testing/harness';
@@ -23,27 +28,6 @@ function childrenOf(pid: number): string[] {
       .filter(Boolean);
   } catch {
     return [];
-  }
-}
-
-function childPidsOf(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** A zombie (exited, not yet reaped by whoever inherited it) counts as gone. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
   }
 }
 
@@ -306,17 +290,17 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     });
     expect(wrongSession.status).toBe(404);
     expect((await ivy('/terminals/NOT_AN_ID', { method: 'DELETE' })).status).toBe(422);
-    expect(isAlive(pid)).toBe(true);
+    expect(isProcessAlive(pid)).toBe(true);
     expect(tw.worker.terminals.get(terminalId)?.running).toBe(true);
 
     const deleted = await ivy(`/terminals/${terminalId}?sessionId=${session.id}`, {
       method: 'DELETE',
     });
     expect(deleted.status).toBe(204);
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
     const until = Date.now() + 2000;
-    while (isAlive(sleeper!) && Date.now() < until) await sleep(20);
-    expect(isAlive(sleeper!)).toBe(false);
+    while (isProcessAlive(sleeper!) && Date.now() < until) await sleep(20);
+    expect(isProcessAlive(sleeper!)).toBe(false);
     expect(await client.closed).toEqual({ code: 4004, reason: 'terminal closed' });
     expect(await listed()).toEqual([]);
     expect(tw.worker.terminals.get(terminalId)).toBeUndefined();

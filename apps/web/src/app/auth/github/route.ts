@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
-import { readBody } from '@/lib/api/request-body';
+import { MAX_FORM_BYTES, readBody } from '@/lib/api/request-body';
 import { assertSameOrigin } from '@/lib/api/with-user';
 import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
 import { createClient } from '@/lib/supabase/server';
@@ -12,9 +12,6 @@ export const dynamic = 'force-dynamic';
 
 /** What Grove asks GitHub for: private repositories (clone, push, PRs) and the profile. */
 const GITHUB_SCOPES = 'repo read:user user:email';
-
-/** The sign-in form's body (one hidden field): far below this. */
-const MAX_FORM_BYTES = 8 * 1024;
 
 /**
  * The origin the browser used (the server's own idea of its host name, localhost vs 127.0.0.1,

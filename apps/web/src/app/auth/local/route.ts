@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
-import { readBody } from '@/lib/api/request-body';
+import { MAX_FORM_BYTES, readBody } from '@/lib/api/request-body';
 import { assertSameOrigin } from '@/lib/api/with-user';
 import {
   accessTokenMatches,
@@ -16,9 +16,6 @@ import {
 import { safeNextPath, signInPath } from '@/lib/auth/next-path';
 
 export const dynamic = 'force-dynamic';
-
-/** The sign-in form's body: a token and a page to return to, far below this. */
-const MAX_FORM_BYTES = 8 * 1024;
 
 const signInFormSchema = z.object({
   token: z.string().max(MAX_FORM_BYTES),
