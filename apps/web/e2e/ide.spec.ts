@@ -8,7 +8,7 @@ import {
   startAnthropicStandIn,
   type AnthropicStandIn,
 } from '@grove/testkit';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Dialog } from '@playwright/test';
 
 import {
   freePort,
@@ -173,7 +173,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     );
     await page.getByRole('link', { name: 'Grove', exact: true }).first().click();
     expect(await leaving).toContain('Leave and discard');
-    await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
+    await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}?file=README.md`);
     await expect(editor).toContainText('A line of mine.');
     // Reload from disk: their line, not mine, and nothing left to save.
     await page.getByRole('button', { name: /Reload from disk/ }).click();
@@ -181,6 +181,46 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(editor).not.toContainText('A line of mine.');
     await expect(save).toBeDisabled();
     await screenshot(page, 'session-desktop-editor-terminal-chat');
+  });
+
+  await test.step('unsaved edits survive Back and come back with the file', async () => {
+    const editor = page.locator('[data-testid="code-editor"] .cm-content');
+    const readme = path.join(worktree, 'README.md');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nA draft line.');
+    const draftKey = `grove:draft:${sessionId}:README.md`;
+    await expect
+      .poll(() => page.evaluate((key) => localStorage.getItem(key), draftKey))
+      .toContain('A draft line.');
+    // Back (the browser may ask first when it unloads the page; the user leaves anyway)...
+    const leave = (dialog: Dialog) => void dialog.accept();
+    page.on('dialog', leave);
+    await page.goBack();
+    await expect(page).toHaveURL(`${stack.webUrl}/`);
+    page.off('dialog', leave);
+    // ...and meanwhile the file changes on disk.
+    appendFileSync(readme, 'Changed while away.\n');
+    // Forward: the address kept the open file, the file comes back with the edits, and the
+    // change on disk is a conflict to settle, not something to overwrite unawares.
+    await page.goForward();
+    await expect(editor).toContainText('A draft line.');
+    await expect(
+      page.getByText(/Restored your unsaved edits .* changed on disk since/),
+    ).toBeVisible();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText(/changed on disk after it was opened/)).toBeVisible();
+    expect(errors.splice(0)).toEqual([expect.stringContaining('409 (Conflict)')]);
+    expect(readFileSync(readme, 'utf8')).not.toContain('A draft line.');
+    await page.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(readme, 'utf8')).toContain('A draft line.');
+    // Saved: the draft is gone, and a reload opens the file as it is on disk.
+    expect(await page.evaluate((key) => localStorage.getItem(key), draftKey)).toBeNull();
+    await page.reload();
+    await expect(editor).toContainText('A draft line.');
+    await expect(page.getByText(/Restored your unsaved edits/)).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
   });
 
   await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {

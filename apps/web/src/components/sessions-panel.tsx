@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
 import { signInPath } from '@/lib/auth/next-path';
+import { browserDraftStorage, clearSessionDrafts } from '@/lib/client/drafts';
 import { errorMessage, formatAge } from '@/lib/client/format';
 
 import { RepoPicker } from './repo-picker';
@@ -100,6 +101,8 @@ export function SessionsPanel({
     setError(undefined);
     try {
       await apiFetch(`/api/workspace/session/${session.id}`, { method: 'DELETE' });
+      // Unsaved editor edits kept in this browser belong to the session: they go with it.
+      clearSessionDrafts(browserDraftStorage(), session.id);
     } catch (e) {
       setError(errorMessage(e));
     }

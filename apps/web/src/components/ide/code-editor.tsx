@@ -1,10 +1,11 @@
 'use client';
 
 import type { EditorView } from '@codemirror/view';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
-import { errorMessage } from '@/lib/client/format';
+import { browserDraftStorage, clearDraft, readDraft, writeDraft } from '@/lib/client/drafts';
+import { errorMessage, formatAge } from '@/lib/client/format';
 
 import { languageFor } from './editor-languages';
 
@@ -19,11 +20,15 @@ interface Props {
 type LoadState =
   { kind: 'none' } | { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; message: string };
 
+/** How long typing pauses before the unsaved edits are written to the browser's storage. */
+const DRAFT_DELAY_MS = 300;
+
 /**
  * CodeMirror 6 on one worktree file; Ctrl/Cmd-S or the button saves it through the files API.
  * A save names the version it was opened at: if the terminal or the agent changed the file
  * meanwhile, the worker refuses it (409) and the user chooses to reload or to overwrite.
- * Leaving the page with unsaved edits asks first.
+ * Leaving the page with unsaved edits asks first, and whatever way the page goes (Back, a
+ * reload, a crash), the edits stay in the browser as a draft that opening the file restores.
  */
 export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
   const host = useRef<HTMLDivElement>(null);
@@ -37,6 +42,54 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
   const [conflict, setConflict] = useState(false);
   // Bumped by "Reload from disk": loads the file again, dropping the edits.
   const [reloads, setReloads] = useState(0);
+  // The open file's unsaved edits are a draft in the browser's storage; a pending write is
+  // flushed when the page hides or the editor goes, and dropped when the edits are.
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const loaded = useRef<{ path: string; dirty: boolean } | undefined>(undefined);
+  const [restored, setRestored] = useState(false);
+
+  function storeDraft() {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = undefined;
+    const open = loaded.current;
+    if (!open?.dirty || !view.current || !version.current) return;
+    writeDraft(browserDraftStorage(), sessionId, open.path, {
+      content: view.current.state.doc.toString(),
+      baseVersion: version.current,
+      savedAt: Date.now(),
+    });
+  }
+  const storeDraftRef = useRef(storeDraft);
+  storeDraftRef.current = storeDraft;
+
+  const dropDraft = useCallback(
+    (draftPath: string) => {
+      clearTimeout(draftTimer.current);
+      draftTimer.current = undefined;
+      if (loaded.current?.path === draftPath) loaded.current.dirty = false;
+      clearDraft(browserDraftStorage(), sessionId, draftPath);
+    },
+    [sessionId],
+  );
+
+  /** Back to the file as it is on disk: its draft goes too. */
+  function reloadFromDisk() {
+    if (path) dropDraft(path);
+    setReloads((n) => n + 1);
+  }
+
+  useEffect(() => {
+    if (loaded.current) loaded.current.dirty = dirty;
+  }, [dirty]);
+
+  useEffect(() => {
+    const flush = () => storeDraftRef.current();
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, []);
 
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
@@ -48,7 +101,10 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
     const askOnLink = (event: MouseEvent) => {
       const link = (event.target as Element | null)?.closest?.('a[href]');
       if (!(link instanceof HTMLAnchorElement) || link.target === '_blank') return;
-      if (window.confirm(`${path} has unsaved changes. Leave and discard them?`)) return;
+      if (window.confirm(`${path} has unsaved changes. Leave and discard them?`)) {
+        dropDraft(path);
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
     };
@@ -58,7 +114,7 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
       window.removeEventListener('beforeunload', warn);
       document.removeEventListener('click', askOnLink, true);
     };
-  }, [dirty, path]);
+  }, [dirty, path, dropDraft]);
 
   async function save(overwrite = false) {
     if (!path || !view.current || saving || !(dirty || overwrite)) return;
@@ -76,9 +132,12 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
         },
       );
       version.current = result.version;
-      // Edits typed while it was saving are still unsaved.
-      setDirty(view.current?.state.doc !== doc);
+      // Edits typed while it was saving are still unsaved (and their draft stays).
+      const stillDirty = view.current?.state.doc !== doc;
+      setDirty(stillDirty);
+      if (!stillDirty) dropDraft(path);
       setConflict(false);
+      setRestored(false);
       setNotice(`Saved ${result.size} bytes`);
       onSaved();
     } catch (e) {
@@ -92,10 +151,15 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
 
   useEffect(() => {
     if (!path || !host.current) return;
+    // Another file replaces one with unsaved edits only once the user agreed to discard them.
+    const previous = loaded.current;
+    if (previous && previous.path !== path && previous.dirty) dropDraft(previous.path);
+    loaded.current = undefined;
     let cancelled = false;
     setState({ kind: 'loading' });
     setDirty(false);
     setConflict(false);
+    setRestored(false);
     setNotice(undefined);
     (async () => {
       // Loaded on demand: CodeMirror needs the DOM and is not needed before a file is opened.
@@ -110,22 +174,45 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
       ]);
       const language = await languageFor(path);
       if (cancelled || !host.current) return;
-      version.current = file.version;
+      const storage = browserDraftStorage();
+      let draft = readDraft(storage, sessionId, path);
+      if (draft?.content === file.content) {
+        clearDraft(storage, sessionId, path);
+        draft = undefined;
+      }
+      // Restored edits made on another version are a conflict: a plain save is refused.
+      version.current = draft?.baseVersion ?? file.version;
+      loaded.current = { path, dirty: draft !== undefined };
       view.current?.destroy();
       view.current = new cm.EditorView({
         parent: host.current,
-        doc: file.content,
+        doc: draft?.content ?? file.content,
         extensions: [
           keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (saveRef.current(), true) }]),
           cm.basicSetup,
           oneDark,
           ...(language ? [language] : []),
           cm.EditorView.updateListener.of((update) => {
-            if (update.docChanged) setDirty(true);
+            if (!update.docChanged) return;
+            setDirty(true);
+            if (loaded.current) loaded.current.dirty = true;
+            clearTimeout(draftTimer.current);
+            draftTimer.current = setTimeout(() => storeDraftRef.current(), DRAFT_DELAY_MS);
           }),
           cm.EditorView.contentAttributes.of({ 'aria-label': `Editing ${path}` }),
         ],
       });
+      if (draft) {
+        const stale = draft.baseVersion !== file.version;
+        setDirty(true);
+        setRestored(!stale);
+        setConflict(stale);
+        setNotice(
+          stale
+            ? `Restored your unsaved edits from ${formatAge(new Date(draft.savedAt).toISOString())} ago, but ${path} changed on disk since.`
+            : `Restored your unsaved edits from ${formatAge(new Date(draft.savedAt).toISOString())} ago.`,
+        );
+      }
       setState({ kind: 'ready' });
     })().catch((e: unknown) => {
       if (!cancelled) setState({ kind: 'error', message: errorMessage(e) });
@@ -133,7 +220,7 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
     return () => {
       cancelled = true;
     };
-  }, [sessionId, path, reloads]);
+  }, [sessionId, path, reloads, dropDraft]);
 
   useEffect(() => () => view.current?.destroy(), []);
 
@@ -164,11 +251,18 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
       )}
       {conflict && (
         <p className="pad editor-conflict">
-          <button type="button" className="small-button" onClick={() => setReloads((n) => n + 1)}>
+          <button type="button" className="small-button" onClick={reloadFromDisk}>
             Reload from disk (drop my edits)
           </button>{' '}
           <button type="button" className="small-button" onClick={() => void save(true)}>
             Overwrite with mine
+          </button>
+        </p>
+      )}
+      {restored && dirty && (
+        <p className="pad editor-conflict">
+          <button type="button" className="small-button" onClick={reloadFromDisk}>
+            Discard my edits
           </button>
         </p>
       )}

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import type { Session } from '@grove/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -43,12 +44,22 @@ export function IdeShell({
   terminalFontSize?: number | undefined;
 }) {
   const [session, setSession] = useState<Session | undefined>(initialSession);
+  // The file to open first: the address's `?file=` (kept up to date below).
+  const initialPath = useSearchParams().get('file') || undefined;
   // The server's copy serves the first render; the worktree changing fetches it again.
   const haveFirst = useRef(initialSession !== undefined);
   const [loadError, setLoadError] = useState<string | undefined>();
-  const [mobilePane, setMobilePane] = useState<PaneId>('files');
+  const [mobilePane, setMobilePane] = useState<PaneId>(initialPath ? 'editor' : 'files');
   const [sidePane, setSidePane] = useState<'chat' | 'changes'>('chat');
-  const [openPath, setOpenPath] = useState<string | undefined>();
+  const [openPath, setOpenPath] = useState<string | undefined>(initialPath);
+  // The open file is part of the address: a reload, Back and Forward, or a shared link open it
+  // again (replaced, not pushed: Back leaves the session rather than stepping through files).
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (openPath) url.searchParams.set('file', openPath);
+    else url.searchParams.delete('file');
+    if (url.href !== window.location.href) window.history.replaceState(null, '', url);
+  }, [openPath]);
   // Bumped whenever the worktree may have changed (agent run done, save, commit, update).
   const [worktreeVersion, setWorktreeVersion] = useState(0);
   const touched = useCallback(() => setWorktreeVersion((v) => v + 1), []);

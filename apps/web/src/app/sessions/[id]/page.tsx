@@ -11,11 +11,22 @@ import { requestWorker } from '@/lib/worker/worker-client';
 
 export const dynamic = 'force-dynamic';
 
-export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function SessionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ file?: string | string[] }>;
+}) {
   const user = await getCurrentUser();
   const { id } = await params;
+  // The open file (the IDE reads it from the address; the worker checks the path).
+  const { file } = await searchParams;
+  const initialPath = typeof file === 'string' && file.length > 0 ? file : undefined;
+  const here = `/sessions/${encodeURIComponent(id)}`;
   // Back here after signing in (signInPath drops anything that is not a path on this site).
-  if (!user) redirect(signInPath(`/sessions/${encodeURIComponent(id)}`));
+  if (!user)
+    redirect(signInPath(initialPath ? `${here}?file=${encodeURIComponent(initialPath)}` : here));
   if (!sessionIdSchema.safeParse(id).success) notFound();
   // The terminal's font size is a preference; without Supabase answering, the default.
   const [session, preferences] = await Promise.all([
