@@ -67,6 +67,18 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   let sessionId = '';
   let worktree = '';
 
+  await test.step('a wrong token at the sign-in form says so on the form', async () => {
+    await page.goto(`${stack.webUrl}/sign-in?next=%2Fworkers`);
+    await page.getByLabel('Access token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${stack.webUrl}/sign-in?error=wrong_token&next=%2Fworkers`);
+    await expect(page.locator('form [role="alert"]')).toContainText('Wrong access token');
+    await expect(page.getByLabel('Access token')).toBeFocused();
+    await screenshot(page, 'sign-in-wrong-token');
+    // A 303, not an error status: nothing for the browser to log.
+    expect(errors.splice(0)).toEqual([]);
+  });
+
   await test.step('local sign-in lands on the sessions page', async () => {
     await page.goto(`${stack.webUrl}/auth/local?token=${TEST_ACCESS_TOKEN}`);
     await expect(page).toHaveURL(`${stack.webUrl}/`);

@@ -2,6 +2,7 @@ import { redirect } from 'next/navigation';
 
 import { env } from '@/env';
 import { safeNextPath, withNextPath } from '@/lib/auth/next-path';
+import { isSignInErrorCode, SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,10 +13,12 @@ export const dynamic = 'force-dynamic';
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ next?: string | string[] }>;
+  searchParams: Promise<{ next?: string | string[]; error?: string | string[] }>;
 }) {
   const local = env().mode === 'local';
-  const next = safeNextPath((await searchParams).next);
+  const query = await searchParams;
+  const next = safeNextPath(query.next);
+  const refused = isSignInErrorCode(query.error) ? SIGN_IN_ERRORS[query.error] : undefined;
   if (!local) redirect(withNextPath('/auth/login', next));
   return (
     <main>
@@ -26,6 +29,11 @@ export default async function SignInPage({
         {local ? (
           <form action="/auth/local" method="post">
             <input type="hidden" name="next" value={next} />
+            {refused && (
+              <p className="error" role="alert">
+                <strong>{refused.title}.</strong> {refused.text}
+              </p>
+            )}
             <p className="muted">
               This Grove runs in local mode. Use the sign-in link printed when it started, or paste
               the access token (<code>GROVE_ACCESS_TOKEN</code>, or <code>accessToken</code> in{' '}
@@ -41,6 +49,7 @@ export default async function SignInPage({
                   type="password"
                   autoComplete="current-password"
                   required
+                  autoFocus={refused !== undefined}
                 />
               </div>
               <button type="submit">Sign in</button>

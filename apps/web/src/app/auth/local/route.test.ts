@@ -63,20 +63,20 @@ describe('POST /auth/local (the sign-in form)', () => {
     }
   });
 
-  it('refuses a wrong token with 401 and no cookie: JSON, or a page for a browser', async () => {
+  it('refuses a wrong token with 401 and no cookie, and sends a browser back to the form', async () => {
     const json = await postForm({ token: 'wrong-token', next: '/workers' });
     expect(json.status).toBe(401);
     expect(json.headers.getSetCookie()).toEqual([]);
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
 
+    // A 303 to the form with the reason: a reload of the next page does not post the form again.
     const page = await postForm(
       { token: 'wrong-token', next: '/workers' },
       { accept: 'text/html,application/xhtml+xml' },
     );
-    expect(page.status).toBe(401);
+    expect(page.status).toBe(303);
     expect(page.headers.getSetCookie()).toEqual([]);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await page.text()).toContain('href="/sign-in?next=%2Fworkers"');
+    expect(page.headers.get('location')).toBe('/sign-in?error=wrong_token&next=%2Fworkers');
   });
 
   it('refuses a form posted from another site, even with the right token', async () => {
@@ -117,5 +117,45 @@ describe('GET /auth/local (the link printed at startup)', () => {
     const page = await get('token=wrong-token', { accept: 'text/html' });
     expect(page.status).toBe(401);
     expect(await page.text()).toContain('href="/sign-in"');
+  });
+});
+
+describe('too many wrong tokens', () => {
+  const from = (address: string, extra: Record<string, string> = {}) => ({
+    'x-forwarded-for': address,
+    ...extra,
+  });
+
+  it('pause sign-in from that client, even with the right token, and only that client', async () => {
+    for (let i = 0; i < 10; i++) {
+      const response = await postForm({ token: `wrong-${i}` }, from('203.0.113.7'));
+      expect(response.status).toBe(401);
+    }
+    const refused = await postForm({ token: TOKEN }, from('203.0.113.7'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    const { error } = (await refused.json()) as {
+      error: { code: string; retryAfter: number; limit: number; remaining: number; reset: number };
+    };
+    expect(error).toMatchObject({ code: 'rate_limited', limit: 10, remaining: 0 });
+    expect(error.retryAfter).toBeGreaterThan(800);
+    expect(error.retryAfter).toBeLessThanOrEqual(900);
+    expect(error.reset).toBeGreaterThan(Date.now() / 1000);
+    expect(refused.headers.get('retry-after')).toBe(String(error.retryAfter));
+
+    // A browser: back to the form (POST), or a page with the status (the link).
+    const form = await postForm({ token: TOKEN }, from('203.0.113.7', { accept: 'text/html' }));
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe('/sign-in?error=rate_limited');
+    const link = await GET(
+      new NextRequest(`${BASE}/auth/local?token=${TOKEN}`, {
+        headers: from('203.0.113.7', { accept: 'text/html' }),
+      }),
+    );
+    expect(link.status).toBe(429);
+    expect(link.headers.getSetCookie()).toEqual([]);
+    expect(await link.text()).toContain('Too many wrong access tokens');
+
+    await expectSignedIn(await postForm({ token: TOKEN }, from('198.51.100.2')), '/');
   });
 });

@@ -14,6 +14,8 @@ import {
   signSessionCookie,
 } from '@/lib/auth/local-session';
 import { safeNextPath, signInPath } from '@/lib/auth/next-path';
+import { SIGN_IN_ERRORS, type SignInErrorCode } from '@/lib/auth/sign-in-errors';
+import { clientAddress, signInLimit } from '@/lib/auth/sign-in-limit';
 
 export const dynamic = 'force-dynamic';
 
@@ -60,12 +62,19 @@ export async function POST(req: NextRequest): Promise<Response> {
   }
 }
 
-/** Checks the token; on success the session cookie and a 303 to `next` (already checked). */
+/**
+ * Checks the token (unless too many wrong ones came first: 429); on success the session cookie
+ * and a 303 to `next` (already checked).
+ */
 async function signIn(req: NextRequest, token: string, next: string): Promise<Response> {
   const config = env();
   if (config.mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
-  if (!accessTokenMatches(token, config.accessToken))
+  const client = clientAddress(req.headers);
+  await signInLimit.check(client);
+  if (!accessTokenMatches(token, config.accessToken)) {
+    await signInLimit.failed(client);
     throw new AppError('unauthorized', 'Wrong access token');
+  }
   // Relative on purpose: the server's idea of its host name (localhost vs 127.0.0.1) may
   // differ from the browser's, and the cookie belongs to the host the browser used.
   const response = new NextResponse(null, { status: 303, headers: { location: next } });
@@ -80,14 +89,38 @@ async function signIn(req: NextRequest, token: string, next: string): Promise<Re
   return response;
 }
 
-/** A person at the sign-in form (or with a stale link) gets a page, not the JSON error. */
+/**
+ * A person gets a page, not the JSON error: the form's POST goes back to the sign-in page with
+ * the reason (a 303, so a reload does not post again); a stale link gets a short page with the
+ * status (401 for a wrong token, as the contract has it).
+ */
 function signInError(req: NextRequest, error: unknown, next: string): Response {
-  if (isAppError(error) && error.code === 'unauthorized' && wantsHtml(req))
-    return new Response(wrongTokenPage(signInPath(next)), {
-      status: 401,
-      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  const reason: SignInErrorCode | undefined = !isAppError(error)
+    ? undefined
+    : error.code === 'unauthorized'
+      ? 'wrong_token'
+      : error.code === 'rate_limited'
+        ? 'rate_limited'
+        : undefined;
+  if (!reason || !wantsHtml(req)) return handleApiError(error);
+  if (req.method === 'POST') {
+    const query = new URLSearchParams({ error: reason });
+    if (next !== '/') query.set('next', next);
+    return new Response(null, {
+      status: 303,
+      headers: { location: `/sign-in?${query}`, 'cache-control': 'no-store' },
     });
-  return handleApiError(error);
+  }
+  const headers = new Headers({
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  const retryAfter = isAppError(error) ? error.rateLimit?.retryAfter : undefined;
+  if (retryAfter) headers.set('retry-after', String(retryAfter));
+  return new Response(refusedPage(reason, signInPath(next)), {
+    status: reason === 'wrong_token' ? 401 : 429,
+    headers,
+  });
 }
 
 function wantsHtml(req: NextRequest): boolean {
@@ -95,13 +128,14 @@ function wantsHtml(req: NextRequest): boolean {
 }
 
 /** `back` is a sign-in path from signInPath: its query is URI-encoded, so nothing to escape. */
-function wrongTokenPage(back: string): string {
+function refusedPage(reason: SignInErrorCode, back: string): string {
+  const { title, text } = SIGN_IN_ERRORS[reason];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Grove: wrong access token</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
-<h1>Wrong access token</h1>
-<p>That token does not sign in to this Grove. Use the sign-in link Grove printed when it started.</p>
+<meta name="color-scheme" content="dark light"><title>Grove: ${title.toLowerCase()}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
+<h1>${title}</h1>
+<p>${text} Sign in with the link Grove printed when it started.</p>
 <p><a href="${back}">Back to sign-in</a></p>
 </body></html>
 `;

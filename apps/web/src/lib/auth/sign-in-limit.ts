@@ -1,0 +1,71 @@
+import 'server-only';
+
+import { AppError } from '@grove/contract';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Wrong access tokens allowed per window: from one client, and from everyone together. */
+export const SIGN_IN_FAILURES_PER_CLIENT = 10;
+export const SIGN_IN_FAILURES_IN_ALL = 100;
+export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
+
+/**
+ * Local mode's brake on guessing the access token. Only wrong tokens count; once a limit is
+ * reached, sign-in answers 429 without looking at the token until the window ends, so guessing
+ * learns nothing meanwhile. The client is the forwarded address, which a client can set itself
+ * when nothing in front of Grove overwrites it: the limit for everyone together is what holds
+ * then (100 guesses per 15 minutes against a token of 16 or more characters). Signed-in
+ * browsers are not affected by either.
+ */
+export class SignInLimit {
+  private readonly perClient = new RateLimiterMemory({
+    points: SIGN_IN_FAILURES_PER_CLIENT,
+    duration: SIGN_IN_WINDOW_SECONDS,
+  });
+  private readonly inAll = new RateLimiterMemory({
+    points: SIGN_IN_FAILURES_IN_ALL,
+    duration: SIGN_IN_WINDOW_SECONDS,
+  });
+
+  /** Throws `rate_limited` (429, with retryAfter, limit, remaining, reset) while paused. */
+  async check(client: string): Promise<void> {
+    const [mine, all] = await Promise.all([this.perClient.get(client), this.inAll.get('all')]);
+    const spent = [
+      { res: mine, limit: SIGN_IN_FAILURES_PER_CLIENT },
+      { res: all, limit: SIGN_IN_FAILURES_IN_ALL },
+    ].filter((entry): entry is { res: RateLimiterRes; limit: number } =>
+      Boolean(entry.res && entry.res.consumedPoints >= entry.limit),
+    );
+    if (spent.length === 0) return;
+    const waitMs = Math.max(...spent.map((entry) => entry.res.msBeforeNext));
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new AppError(
+      'rate_limited',
+      `Too many wrong access tokens. Try again in ${formatWait(retryAfter)}.`,
+      {
+        rateLimit: {
+          retryAfter,
+          limit: spent[0]!.limit,
+          remaining: 0,
+          reset: Math.ceil((Date.now() + waitMs) / 1000),
+        },
+      },
+    );
+  }
+
+  /** Counts a wrong token. */
+  async failed(client: string): Promise<void> {
+    await Promise.all([this.perClient.penalty(client), this.inAll.penalty('all')]);
+  }
+}
+
+function formatWait(seconds: number): string {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The address a request came from, as Next passes it on (the first forwarded hop). */
+export function clientAddress(headers: Headers): string {
+  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+}
+
+/** The one limit of this server process. */
+export const signInLimit = new SignInLimit();
