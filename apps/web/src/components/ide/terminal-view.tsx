@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'react';
 
 import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
 
+import { attachGpuRenderer } from './terminal-renderer';
+
 interface Props {
   sessionId: string;
   /** Absent: the first ticket creates a new terminal, reported through onCreated. */
@@ -23,13 +25,13 @@ export interface TerminalHost extends HTMLDivElement {
   readBuffer?: () => string;
 }
 
-/**
- * One xterm.js terminal wired to a TerminalConnection. WebGL renders when the browser has it;
- * without (no GPU, context lost) xterm's DOM renderer takes over.
- */
 /** xterm's size when the user set none. */
 const DEFAULT_FONT_SIZE = 13;
 
+/**
+ * One xterm.js terminal wired to a TerminalConnection. WebGL renders when it can and draws
+ * right; otherwise xterm's DOM renderer does (terminal-renderer.ts).
+ */
 export function TerminalView({
   sessionId,
   terminalId,
@@ -71,14 +73,7 @@ export function TerminalView({
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(element);
-      try {
-        const { WebglAddon } = await import('@xterm/addon-webgl');
-        const webgl = new WebglAddon();
-        webgl.onContextLoss(() => webgl.dispose());
-        term.loadAddon(webgl);
-      } catch {
-        // No WebGL here (headless, blocklisted GPU): the DOM renderer is already active.
-      }
+      const gpu = attachGpuRenderer(term);
       element.readBuffer = () => {
         const buffer = term.buffer.active;
         const lines: string[] = [];
@@ -120,7 +115,10 @@ export function TerminalView({
       };
       fitRef.current();
       conn.resize(term.cols, term.rows);
-      const observer = new ResizeObserver(() => fitRef.current());
+      const observer = new ResizeObserver(() => {
+        fitRef.current();
+        gpu.check();
+      });
       observer.observe(element);
       conn.start();
       cleanup = () => {
@@ -128,6 +126,7 @@ export function TerminalView({
         inputs.dispose();
         resizes.dispose();
         conn.dispose();
+        gpu.dispose();
         term.dispose();
       };
       if (disposed) cleanup();

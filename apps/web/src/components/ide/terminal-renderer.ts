@@ -1,0 +1,92 @@
+import type { Terminal } from '@xterm/xterm';
+
+/** How far (device pixels) a canvas may be off its CSS size × ratio: rounding, not a fault. */
+const PIXEL_SLACK = 2;
+
+export interface GpuRenderer {
+  /** Looks again whether the GPU picture is right (call when the terminal's size changed). */
+  check: () => void;
+  dispose: () => void;
+}
+
+/**
+ * xterm's WebGL renderer, kept only while it draws correctly; otherwise xterm's DOM renderer
+ * (always there underneath) draws. WebGL is dropped when the browser has none or loses the
+ * context, and when its canvas does not have the device pixels its shaders assume: this
+ * happens under Chromium's device emulation (DevTools' device toolbar, automated browsers
+ * emulating a phone or a HiDPI screen), where the terminal would otherwise stay blank. When
+ * the window moves to a screen with another pixel ratio, the renderer is made again for it
+ * (the WebGL addon does not rescale itself).
+ */
+export function attachGpuRenderer(term: Terminal): GpuRenderer {
+  let addon: { dispose: () => void } | undefined;
+  let stopped = false;
+  let frame = 0;
+  let media: MediaQueryList | undefined;
+
+  const drop = () => {
+    addon?.dispose();
+    addon = undefined;
+  };
+  const check = () => {
+    cancelAnimationFrame(frame);
+    // Two frames: the addon sizes its canvas in a ResizeObserver callback after layout.
+    frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        if (addon && !drawsAtDevicePixels(term.element)) drop();
+      });
+    });
+  };
+  const load = async () => {
+    drop();
+    try {
+      const { WebglAddon } = await import('@xterm/addon-webgl');
+      if (stopped) return;
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        if (addon === webgl) drop();
+      });
+      term.loadAddon(webgl);
+      addon = webgl;
+      check();
+    } catch {
+      // No WebGL here (headless, blocklisted GPU): the DOM renderer is already active.
+    }
+  };
+  const onRatioChange = () => {
+    watchRatio();
+    void load();
+  };
+  const watchRatio = () => {
+    media = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    media.addEventListener('change', onRatioChange, { once: true });
+  };
+
+  watchRatio();
+  void load();
+  return {
+    check,
+    dispose: () => {
+      stopped = true;
+      cancelAnimationFrame(frame);
+      media?.removeEventListener('change', onRatioChange);
+      drop();
+    },
+  };
+}
+
+/** Whether every visible canvas of the terminal has its CSS size × the pixel ratio in pixels. */
+export function drawsAtDevicePixels(root: HTMLElement | undefined): boolean {
+  if (!root) return true;
+  const ratio = window.devicePixelRatio;
+  for (const canvas of root.querySelectorAll('canvas')) {
+    // Hidden (a pane not shown) or an off-screen helper: nothing to judge.
+    if (canvas.clientWidth < 16 || canvas.clientHeight < 16) continue;
+    if (
+      Math.abs(canvas.width - canvas.clientWidth * ratio) > PIXEL_SLACK ||
+      Math.abs(canvas.height - canvas.clientHeight * ratio) > PIXEL_SLACK
+    )
+      return false;
+  }
+  return true;
+}
