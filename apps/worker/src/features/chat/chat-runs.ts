@@ -175,7 +175,9 @@ export class ChatRuns {
   /**
    * Replays the run's stored events after `afterId`, then (if the run is still going) sends
    * new ones live. Synchronous on purpose: nothing can be appended between the replay and
-   * the subscription, so no event is lost or repeated. Returns the unsubscribe function.
+   * the subscription, so no event is lost or repeated. An `afterId` ahead of the run (a
+   * client that saw more than is stored, say) gets only what comes after it, live included.
+   * Returns the unsubscribe function.
    */
   subscribe(run: ChatRunRow, afterId: number, subscriber: RunSubscriber): () => void {
     for (const stored of this.#o.store.eventsAfter(run.id, afterId)) subscriber.send(stored);
@@ -184,8 +186,14 @@ export class ChatRuns {
       subscriber.end();
       return () => undefined;
     }
-    active.subscribers.add(subscriber);
-    return () => active.subscribers.delete(subscriber);
+    const live: RunSubscriber = {
+      send: (stored) => {
+        if (stored.id > afterId) subscriber.send(stored);
+      },
+      end: () => subscriber.end(),
+    };
+    active.subscribers.add(live);
+    return () => active.subscribers.delete(live);
   }
 
   /** Stops the session's run; resolves once it has ended with `done` (within 2 s). */

@@ -146,6 +146,13 @@ describe('agent chat with the real Claude Code engine', () => {
     const busy = await send(api, sessionId, 'another');
     expect(busy.status).toBe(409);
     const lastSeen = first.events.at(-1)!.id!;
+    // An id ahead of what is stored: only the events after it, none it claims to have seen.
+    const ahead = lastSeen + 3;
+    const fromAhead = await readSse(
+      await api(`/chat/${sessionId}/stream`, { headers: { 'Last-Event-ID': String(ahead) } }),
+      { until: (e) => e.id! >= ahead + 2 },
+    );
+    expect(fromAhead.events.map((e) => e.id)).toEqual([ahead + 1, ahead + 2]);
     const rest = await readSse(
       await api(`/chat/${sessionId}/stream`, { headers: { 'Last-Event-ID': String(lastSeen) } }),
       { until: untilDone },
