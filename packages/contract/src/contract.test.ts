@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { AppError, appErrorFromBody, errorBodySchema, parseOrThrow } from './errors';
+import { formatBytes, worktreePathSchema } from './files';
 import {
   branchNameSchema,
   canTransition,
@@ -145,5 +146,24 @@ describe('readable validation details', () => {
       count: 'must be at least 1',
       name: 'is required',
     });
+  });
+});
+
+describe('formatBytes', () => {
+  it('words a size in bytes, KB or MB, rounded up so just over a limit is not the limit', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1024)).toBe('1 KB');
+    expect(formatBytes(3482)).toBe('3.5 KB');
+    expect(formatBytes(1024 * 1024)).toBe('1 MB');
+    expect(formatBytes(1024 * 1024 + 1)).toBe('1.1 MB');
+    expect(formatBytes(1988895)).toBe('1.9 MB');
+  });
+});
+
+describe('worktreePathSchema', () => {
+  it('refuses a name longer than a file system takes (255 bytes), counted in UTF-8', () => {
+    expect(worktreePathSchema.safeParse(`a/${'n'.repeat(255)}`).success).toBe(true);
+    expect(worktreePathSchema.safeParse(`a/${'n'.repeat(256)}`).success).toBe(false);
+    expect(worktreePathSchema.safeParse('é'.repeat(128)).success).toBe(false);
   });
 });

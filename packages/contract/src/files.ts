@@ -7,6 +7,16 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  * fits); anything larger is a 413 before it is read whole.
  */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * A size for people: "512 bytes", "3.4 KB", "1.9 MB" (powers of 1024), rounded up, so a size
+ * just over a limit never reads as the limit itself.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : [bytes / 1024 / 1024, 'MB'];
+  return `${String(Math.ceil(value * 10) / 10)} ${unit}`;
+}
+
 /** Most entries one directory listing returns. */
 export const MAX_DIR_ENTRIES = 5000;
 
@@ -17,10 +27,18 @@ export const MAX_DIR_ENTRIES = 5000;
  * path is decoded exactly once, where the request is read, and nothing decodes it again, so a
  * file named `pct%2e.txt` is that file and `%2e%2e` is a folder of that name.
  */
+/** The longest name a file system takes for one file or folder (Linux: 255 bytes). */
+export const MAX_NAME_BYTES = 255;
+const utf8 = new TextEncoder();
+
 export const worktreePathSchema = z
   .string()
   .max(4096)
   .refine((value) => !/[\0\r\n\\]/.test(value), 'path contains forbidden characters')
+  .refine(
+    (value) => value.split('/').every((name) => utf8.encode(name).length <= MAX_NAME_BYTES),
+    `each name in the path must be at most ${MAX_NAME_BYTES} bytes`,
+  )
   .refine((value) => !value.startsWith('/'), 'path must be relative to the worktree')
   .refine(
     (value) => !value.split('/').some((segment) => segment === '..'),
@@ -53,8 +71,9 @@ export const readFileResponseSchema = z.object({
 
 export const writeFileBodySchema = z.object({
   path: worktreePathSchema.min(1, 'path is required'),
-  // Characters, not bytes: the worker checks the UTF-8 size against MAX_FILE_BYTES.
-  content: z.string().max(MAX_FILE_BYTES, 'content is too large'),
+  // No length here: the worker checks the UTF-8 size against MAX_FILE_BYTES (413 file_too_large),
+  // and the request body's own limit bounds what is read.
+  content: z.string(),
   /**
    * The version the edit started from (as read). Given, the write happens only if the file on
    * disk is still that version, else 409 `conflict`: the terminal or the agent changed it

@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import {
   AppError,
+  formatBytes,
   MAX_DIR_ENTRIES,
   MAX_FILE_BYTES,
   type FileEntry,
@@ -80,7 +81,7 @@ export class FileService {
       if (info.size > MAX_FILE_BYTES) {
         throw new AppError(
           'file_too_large',
-          `File is ${info.size} bytes; the editor opens files up to ${MAX_FILE_BYTES} bytes`,
+          `File is ${formatBytes(info.size)}; the editor opens files up to ${formatBytes(MAX_FILE_BYTES)}`,
         );
       }
       const buffer = await handle.readFile();
@@ -109,7 +110,7 @@ export class FileService {
     if (data.length > MAX_FILE_BYTES) {
       throw new AppError(
         'file_too_large',
-        `Content is ${data.length} bytes; at most ${MAX_FILE_BYTES} bytes can be written`,
+        `Content is ${formatBytes(data.length)}; at most ${formatBytes(MAX_FILE_BYTES)} can be written`,
       );
     }
     const resolved = await resolveInWorktree(row.worktree_path, body.path);

@@ -176,6 +176,24 @@ describe('files API confined to the worktree', () => {
       json: { path: 'big/write.txt', content: 'é'.repeat(600 * 1024) },
     });
     expect(tooBig.status).toBe(413);
+    // One byte over in plain ASCII is the same refusal (not a validation error), said in MB.
+    const justOver = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'big/write.txt', content: 'x'.repeat(1024 * 1024 + 1) },
+    });
+    expect(justOver.status).toBe(413);
+    expect(((await justOver.json()) as ErrorBody).error).toMatchObject({
+      code: 'file_too_large',
+      message: 'Content is 1.1 MB; at most 1 MB can be written',
+    });
+    expect(existsSync(path.join(worktree, 'big', 'write.txt'))).toBe(false);
+    // A name longer than the file system takes is a clear 422, not a 500.
+    const longName = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: `big/${'n'.repeat(300)}.txt`, content: 'x' },
+    });
+    expect(longName.status).toBe(422);
+    expect(JSON.stringify(await longName.json())).toContain('at most 255 bytes');
   });
 
   it("answers 404 for another user's session", async () => {
