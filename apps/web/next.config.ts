@@ -7,6 +7,19 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Route handlers stream SSE themselves; nothing here may buffer or compress them.
   compress: false,
+  // No page may be framed by another (clickjacking: a hidden IDE with a live terminal).
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+        ],
+      },
+    ];
+  },
 };
 
 export default config;

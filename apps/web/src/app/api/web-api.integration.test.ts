@@ -52,6 +52,14 @@ describe('web app against a real worker', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('forbids framing every page and answer (clickjacking)', async () => {
+    for (const p of ['/sign-in', '/', '/sessions/abcdefghij0123', '/api/health']) {
+      const response = await fetch(`${stack.webUrl}${p}`, { redirect: 'manual' });
+      expect(response.headers.get('x-frame-options'), p).toBe('DENY');
+      expect(response.headers.get('content-security-policy'), p).toBe("frame-ancestors 'none'");
+    }
+  });
+
   it('refuses a wrong token with 401 and no cookie', async () => {
     const response = await fetch(`${stack.webUrl}/auth/local?token=wrong-token`, {
       redirect: 'manual',
@@ -225,6 +233,16 @@ describe('web app against a real worker', () => {
       body: JSON.stringify({ repo: repoDir }),
     });
     expect(response.status).toBe(403);
+    // An Origin that is not even a URL is another site too (it was a 500).
+    for (const origin of ['http://127.0.0.1:99999', 'not a url', 'null']) {
+      const odd = await api('/api/workspace/session/create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ repo: repoDir }),
+      });
+      expect(odd.status, origin).toBe(403);
+      expect(((await odd.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    }
   });
 
   it('hands out a no-store terminal ticket whose socket runs a shell in the worktree', async () => {
@@ -237,7 +255,14 @@ describe('web app against a real worker', () => {
     expect(
       (await fetch(`${stack.webUrl}/api/terminal/config?sessionId=${session.id}`)).status,
     ).toBe(401);
-    const config = await api(`/api/terminal/config?sessionId=${session.id}`);
+    // A ticket starts a shell: not for another site's link, which the cookie would follow.
+    const crossSite = await api(`/api/terminal/config?sessionId=${session.id}`, {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(crossSite.status).toBe(403);
+    const config = await api(`/api/terminal/config?sessionId=${session.id}`, {
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
     expect(config.status).toBe(200);
     expect(config.headers.get('cache-control')).toBe('no-store');
     const body = (await config.json()) as { wsUrl: string; terminalId: string; expiresAt: string };

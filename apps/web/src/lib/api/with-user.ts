@@ -22,22 +22,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Refuses state-changing requests that a browser sent from another site. Fetch metadata
  * first (every current browser sends it), Origin as the fallback; non-browser clients send
- * neither and are judged by their credentials alone.
+ * neither and are judged by their credentials alone. `anyMethod`: a GET that changes state
+ * too (a SameSite=Lax cookie rides along on another site's link).
  */
-export function assertSameOrigin(req: NextRequest): void {
-  if (SAFE_METHODS.has(req.method)) return;
+export function assertSameOrigin(req: NextRequest, { anyMethod = false } = {}): void {
+  if (!anyMethod && SAFE_METHODS.has(req.method)) return;
+  const refused = () => new AppError('forbidden', 'Cross-site request refused');
   const site = req.headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') {
-    throw new AppError('forbidden', 'Cross-site request refused');
-  }
+  if (site && site !== 'same-origin' && site !== 'none') throw refused();
   const origin = req.headers.get('origin');
-  if (origin && origin !== 'null') {
-    const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-    if (new URL(origin).host !== host)
-      throw new AppError('forbidden', 'Cross-site request refused');
-  } else if (origin === 'null') {
-    throw new AppError('forbidden', 'Cross-site request refused');
-  }
+  if (origin === null) return;
+  // `null` (a sandboxed frame, a redirect) and anything that is not a URL are not this site.
+  if (!URL.canParse(origin)) throw refused();
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
+  if (new URL(origin).host !== host) throw refused();
 }
 
 /**

@@ -34,6 +34,10 @@ export async function listUserRepos(token: string): Promise<UserRepo[]> {
       },
       signal: AbortSignal.timeout(10_000),
       cache: 'no-store',
+    }).catch((error: unknown) => {
+      throw new AppError('github_error', `GitHub could not be reached (${env().githubApiUrl})`, {
+        cause: error,
+      });
     });
     if (response.status === 401) {
       throw env().mode === 'supabase'

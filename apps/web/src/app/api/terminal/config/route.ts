@@ -6,7 +6,7 @@ import {
 } from '@grove/contract';
 
 import { env } from '@/env';
-import { withUser } from '@/lib/api/with-user';
+import { assertSameOrigin, withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
 /**
@@ -14,6 +14,8 @@ import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
  * to the worker directly; only this ticket travels in the URL, never a session token.
  */
 export const GET = withUser(async ({ req, user, requestId }) => {
+  // It starts a shell: another site's link must not (the cookie would ride along).
+  assertSameOrigin(req, { anyMethod: true });
   const query = parseOrThrow(
     terminalConfigQuerySchema,
     Object.fromEntries(req.nextUrl.searchParams),
