@@ -117,6 +117,27 @@ export class RepoMirrors {
     await mkdir(this.root, { recursive: true });
     // Build in a temporary folder and rename: a crash leaves a tmp folder, never half a mirror.
     const tmp = path.join(this.root, `.tmp-${source.key}-${randomBytes(4).toString('hex')}`);
+    let defaultBranch: string;
+    try {
+      defaultBranch = await this.#build(source, tmp, options, onProgress);
+      await rename(tmp, mirror);
+    } catch (error) {
+      // A repository that cannot be fetched leaves nothing behind (start-up cleans crashes).
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+    this.#lastFetch.set(source.key, Date.now());
+    this.#defaultBranch.set(source.key, defaultBranch);
+    this.#options.logger.info({ repo: source.remoteUrl, mirror }, 'mirror created');
+  }
+
+  /** A new bare mirror of `source` in `tmp`, configured and fetched; its default branch. */
+  async #build(
+    source: RepoSource,
+    tmp: string,
+    options: GitEnvOptions,
+    onProgress?: (progress: GitProgress) => void,
+  ): Promise<string> {
     const git = createGit(this.root, options);
     await git.raw(['init', '--bare', '--quiet', tmp]);
     const mirrorGit = createGit(tmp, options);
@@ -141,10 +162,7 @@ export class RepoMirrors {
       '--no-tags',
       'origin',
     ]);
-    await rename(tmp, mirror);
-    this.#lastFetch.set(source.key, Date.now());
-    this.#defaultBranch.set(source.key, match[1]);
-    this.#options.logger.info({ repo: source.remoteUrl, mirror }, 'mirror created');
+    return match[1];
   }
 
   async #fetch(

@@ -112,6 +112,29 @@ describe('sessions on real git worktrees', () => {
     }
   });
 
+  it('refuses an empty repository and leaves no half-built mirror behind', async () => {
+    const alice = tw.fetchAs('alice');
+    const empty = path.join(repoDir, '..', 'empty-repo');
+    mkdirSync(empty, { recursive: true });
+    git(empty, ['init', '--quiet']);
+    const res = await alice('/sessions', { json: { repo: empty } });
+    const body = (await res.json()) as { session?: { id: string } };
+    // Accepted and created in the background, or refused at once: either way it fails...
+    if (res.status === 201) {
+      await expect
+        .poll(async () => {
+          const got = await alice(`/sessions/${body.session!.id}`);
+          return ((await got.json()) as { session: { status: string } }).session.status;
+        })
+        .toBe('failed');
+    } else {
+      expect(res.status).toBe(422);
+    }
+    // ...and the mirrors folder holds no temporary build of it.
+    const left = readdirSync(path.join(tw.dataDir, 'mirrors')).filter((n) => n.startsWith('.tmp-'));
+    expect(left).toEqual([]);
+  });
+
   it('keeps 20 parallel creates within the limit of 10 and the mirror intact', async () => {
     const bob = tw.fetchAs('bob');
     const results = await Promise.all(
