@@ -54,11 +54,32 @@ if (!process.argv.includes('--no-build')) {
 /** Node flags the worker runs with (the benchmarks start it the same way). */
 const WORKER_V8_FLAGS = ['--max-semi-space-size=32'];
 
+/**
+ * Secrets only the other process needs stay out of each one's environment (and so out of its
+ * /proc/<pid>/environ): the web holds the sign-in token, the token key and the GitHub token;
+ * the worker holds the model's key.
+ */
+const ONLY_FOR = {
+  web: ['GROVE_ACCESS_TOKEN', 'ENCRYPTION_KEY', 'GITHUB_TOKEN'],
+  worker: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'],
+};
+
+function envFor(name) {
+  const own = { ...env };
+  for (const [other, names] of Object.entries(ONLY_FOR))
+    if (other !== name) for (const key of names) delete own[key];
+  return own;
+}
+
 const children = [];
 let stopping = false;
 
 function run(name, command, args, cwd) {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(command, args, {
+    cwd,
+    env: envFor(name),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (!stopping) {
