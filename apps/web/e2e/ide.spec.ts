@@ -238,6 +238,34 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(save).toBeDisabled();
   });
 
+  await test.step('a command that changes the open file: shown at once, or flagged over edits', async () => {
+    const editor = page.locator('[data-testid="code-editor"] .cm-content');
+    await expect(editor).toContainText('A draft line.');
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('echo "Appended by a command." >> README.md\n');
+    await expect(editor).toContainText('Appended by a command.', { timeout: 10_000 });
+    await expect(
+      page.getByText('README.md changed on disk: showing the new version.'),
+    ).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
+    // With edits of mine, the change is flagged now, not at Save, and nothing is replaced.
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nMine, unsaved.');
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('echo "Appended again." >> README.md\n');
+    await expect(page.getByText(/README\.md changed on disk since it was opened here/)).toBeVisible(
+      {
+        timeout: 10_000,
+      },
+    );
+    await expect(editor).toContainText('Mine, unsaved.');
+    await expect(editor).not.toContainText('Appended again.');
+    await page.getByRole('button', { name: /Reload from disk/ }).click();
+    await expect(editor).toContainText('Appended again.');
+    await expect(editor).not.toContainText('Mine, unsaved.');
+  });
+
   await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {
     standIn.script(
       {

@@ -15,6 +15,8 @@ interface Props {
   onSaved: () => void;
   /** Told whenever the open file gains or loses unsaved edits (the shell guards switching). */
   onDirtyChange?: (dirty: boolean) => void;
+  /** Bumped when the worktree may have changed (a command, the agent): the file is read again. */
+  worktreeVersion?: number;
 }
 
 type LoadState =
@@ -30,7 +32,13 @@ const DRAFT_DELAY_MS = 300;
  * Leaving the page with unsaved edits asks first, and whatever way the page goes (Back, a
  * reload, a crash), the edits stay in the browser as a draft that opening the file restores.
  */
-export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
+export function CodeEditor({
+  sessionId,
+  path,
+  onSaved,
+  onDirtyChange,
+  worktreeVersion = 0,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
   const version = useRef<string | undefined>(undefined);
@@ -47,6 +55,8 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
   const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const loaded = useRef<{ path: string; dirty: boolean } | undefined>(undefined);
   const [restored, setRestored] = useState(false);
+  // Set while the editor itself replaces the document with the file on disk (not an edit).
+  const applyingDisk = useRef(false);
 
   function storeDraft() {
     clearTimeout(draftTimer.current);
@@ -193,7 +203,7 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
           oneDark,
           ...(language ? [language] : []),
           cm.EditorView.updateListener.of((update) => {
-            if (!update.docChanged) return;
+            if (!update.docChanged || applyingDisk.current) return;
             setDirty(true);
             if (loaded.current) loaded.current.dirty = true;
             clearTimeout(draftTimer.current);
@@ -221,6 +231,51 @@ export function CodeEditor({ sessionId, path, onSaved, onDirtyChange }: Props) {
       cancelled = true;
     };
   }, [sessionId, path, reloads, dropDraft]);
+
+  // The terminal or the agent may have changed the open file: read it again. Without edits
+  // here the editor shows the new version; with edits, it says so now rather than at Save.
+  const readyPath = state.kind === 'ready' ? path : undefined;
+  const checkedVersion = useRef(worktreeVersion);
+  useEffect(() => {
+    // Only a change of the worktree (opening a file reads it anyway).
+    if (!readyPath || worktreeVersion === checkedVersion.current) return;
+    checkedVersion.current = worktreeVersion;
+    let cancelled = false;
+    apiFetch<{ content: string; version: string }>(
+      `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(readyPath)}`,
+      { cache: 'no-store' },
+    )
+      .then((file) => {
+        const editor = view.current;
+        const open = loaded.current;
+        if (cancelled || !editor || open?.path !== readyPath) return;
+        if (file.version === version.current) return;
+        if (open.dirty) {
+          setConflict(true);
+          setNotice(
+            `${readyPath} changed on disk since it was opened here. Reload it (dropping your edits), or keep editing and overwrite it when you save.`,
+          );
+          return;
+        }
+        const head = editor.state.selection.main.head;
+        applyingDisk.current = true;
+        try {
+          editor.dispatch({
+            changes: { from: 0, to: editor.state.doc.length, insert: file.content },
+            selection: { anchor: Math.min(head, editor.state.toText(file.content).length) },
+          });
+        } finally {
+          applyingDisk.current = false;
+        }
+        version.current = file.version;
+        setNotice(`${readyPath} changed on disk: showing the new version.`);
+      })
+      // Gone or unreadable now: the next save says so.
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionId, readyPath, worktreeVersion]);
 
   useEffect(() => () => view.current?.destroy(), []);
 

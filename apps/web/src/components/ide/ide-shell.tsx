@@ -165,6 +165,7 @@ export function IdeShell({
             path={openPath}
             onSaved={touched}
             onDirtyChange={setEditorDirty}
+            worktreeVersion={worktreeVersion}
           />
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
