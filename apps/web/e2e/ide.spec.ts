@@ -338,6 +338,36 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     });
     expect(log.trim()).toBe('Agent notes from the e2e test');
     await expect(page.getByRole('list', { name: 'Changed files' })).toHaveCount(0);
+    await expect(page.getByText('Nothing to commit: the worktree has no changes.')).toBeVisible();
+    // A session on a folder of the worker: no pull request form that could only fail.
+    await expect(page.getByText(/Pull requests need a repository on GitHub/)).toBeVisible();
+    await expect(page.getByText('Open a pull request')).toHaveCount(0);
+  });
+
+  await test.step('the keyboard: tab lists, Tab in the editor, and a way out of the terminal', async () => {
+    // Chat and Changes are a tab list: the arrow keys move between them, and the focus follows.
+    await page.locator('[data-pane="changes"] [data-side-tab="changes"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.locator('[data-pane="chat"]')).toBeVisible();
+    await expect(page.locator('[data-pane="chat"] [data-side-tab="chat"]')).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.locator('[data-pane="changes"] [data-side-tab="changes"]')).toBeFocused();
+    // Tab indents in the editor (no save follows: the edit is undone).
+    const editor = page.locator('[data-testid="code-editor"] .cm-content');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.press('Tab');
+    await expect(editor).toBeFocused();
+    await expect(page.locator('[data-testid="code-editor"] .cm-line').first()).toHaveText(/^\s+#/);
+    await page.keyboard.press('ControlOrMeta+z');
+    // Tab in the terminal is the shell's; Escape then Tab leaves it.
+    const terminalInput = page.locator('[data-testid="terminal"] textarea');
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.press('Tab');
+    await expect(terminalInput).toBeFocused();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await expect(terminalInput).not.toBeFocused();
   });
 
   await test.step('workers page lists the worker online', async () => {

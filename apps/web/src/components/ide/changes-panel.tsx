@@ -86,7 +86,7 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
   const push = () =>
     void run('push', async () => {
       const { branch } = await apiFetch<{ branch: string }>(`${base}/push`, { method: 'POST' });
-      return { kind: 'ok', text: `Pushed ${branch}` };
+      return { kind: 'ok', text: `Pushed ${branch} to ${session?.repo ?? 'its repository'}` };
     });
   const openPr = (event: FormEvent) => {
     event.preventDefault();
@@ -197,7 +197,9 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
             </button>
           </div>
           <p id="commit-message-hint" className="muted small commit-hint">
-            First line: the summary. Ctrl+Enter (⌘+Enter) commits.
+            {files.length === 0
+              ? 'Nothing to commit: the worktree has no changes.'
+              : 'First line: the summary. Ctrl+Enter (⌘+Enter) commits.'}
           </p>
         </form>
         <div className="row pad">
@@ -219,32 +221,43 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
             {busy === 'update' ? 'Updating…' : 'Update'}
           </button>
         </div>
-        <details className="pad">
-          <summary>Open a pull request</summary>
-          <form className="git-form" onSubmit={openPr}>
-            <label htmlFor="pr-title">Title</label>
-            <input
-              id="pr-title"
-              value={prTitle}
-              onChange={(e) => setPrTitle(e.target.value)}
-              required
-            />
-            <label htmlFor="pr-base">Base branch</label>
-            <input
-              id="pr-base"
-              value={prBase}
-              onChange={(e) => setPrBase(e.target.value)}
-              placeholder={session?.baseBranch ?? 'default'}
-            />
-            <label className="check">
-              <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} />{' '}
-              Draft
-            </label>
-            <button type="submit" disabled={!!busy}>
-              {busy === 'pr' ? 'Opening…' : 'Open pull request'}
-            </button>
-          </form>
-        </details>
+        {session && isLocalRepo(session.repo) ? (
+          <p className="muted small pad">
+            Pull requests need a repository on GitHub; this session&apos;s repository is a folder on
+            the worker, which Push updates.
+          </p>
+        ) : (
+          <details className="pad">
+            <summary>Open a pull request</summary>
+            <form className="git-form" onSubmit={openPr}>
+              <label htmlFor="pr-title">Title</label>
+              <input
+                id="pr-title"
+                value={prTitle}
+                onChange={(e) => setPrTitle(e.target.value)}
+                required
+              />
+              <label htmlFor="pr-base">Base branch</label>
+              <input
+                id="pr-base"
+                value={prBase}
+                onChange={(e) => setPrBase(e.target.value)}
+                placeholder={session?.baseBranch ?? 'default'}
+              />
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={draft}
+                  onChange={(e) => setDraft(e.target.checked)}
+                />{' '}
+                Draft
+              </label>
+              <button type="submit" disabled={!!busy}>
+                {busy === 'pr' ? 'Opening…' : 'Open pull request'}
+              </button>
+            </form>
+          </details>
+        )}
         {saved.length > 0 && (
           <details className="pad" data-testid="saved-work">
             <summary>Saved work from deleted sessions ({saved.length})</summary>
@@ -289,4 +302,9 @@ function withSummaryLine(message: string): string {
   const [summary = '', ...body] = message.trim().split('\n');
   if (body.length === 0 || body[0]!.trim() === '') return message.trim();
   return `${summary}\n\n${body.join('\n')}`;
+}
+
+/** A session started from a path or file:// URL on the worker (no GitHub behind it). */
+function isLocalRepo(repo: string): boolean {
+  return repo.startsWith('/') || repo.startsWith('file:');
 }

@@ -119,7 +119,11 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
 
   return (
     <div className="chat">
-      <div className="chat-scroll" aria-live="polite">
+      {/* Streamed text is not read out token by token: a screen reader hears the run's turns. */}
+      <p className="visually-hidden" role="status">
+        {runAnnouncement(items)}
+      </p>
+      <div className="chat-scroll">
         <ChatTranscript items={items} onPermission={(id, allow) => void permission(id, allow)} />
         <div ref={bottom} />
       </div>
@@ -158,4 +162,22 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
       </form>
     </div>
   );
+}
+
+/** What a screen reader is told about the latest run: only its changes of state. */
+function runAnnouncement(items: ChatItem[]): string {
+  const last = items.at(-1);
+  if (last?.kind !== 'assistant') return '';
+  const asking = last.parts.find((part) => part.kind === 'permission' && !part.answer);
+  if (asking?.kind === 'permission') return `The agent asks to use ${asking.tool}: allow or deny.`;
+  switch (last.status) {
+    case 'running':
+      return 'The agent is working.';
+    case 'completed':
+      return 'The agent has answered.';
+    case 'stopped':
+      return 'The run was stopped.';
+    default:
+      return `The run ended: ${last.error?.message ?? last.status}.`;
+  }
 }

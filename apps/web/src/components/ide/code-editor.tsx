@@ -173,10 +173,11 @@ export function CodeEditor({
     setNotice(undefined);
     (async () => {
       // Loaded on demand: CodeMirror needs the DOM and is not needed before a file is opened.
-      const [cm, { oneDark }, { keymap }, file] = await Promise.all([
+      const [cm, { oneDark }, { keymap }, { indentWithTab }, file] = await Promise.all([
         import('codemirror'),
         import('@codemirror/theme-one-dark'),
         import('@codemirror/view'),
+        import('@codemirror/commands'),
         apiFetch<{ content: string; version: string }>(
           `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(path)}`,
           { cache: 'no-store' },
@@ -198,7 +199,11 @@ export function CodeEditor({
         parent: host.current,
         doc: draft?.content ?? file.content,
         extensions: [
-          keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (saveRef.current(), true) }]),
+          keymap.of([
+            { key: 'Mod-s', preventDefault: true, run: () => (saveRef.current(), true) },
+            // Tab indents; Escape then Tab leaves the editor (CodeMirror's way out).
+            indentWithTab,
+          ]),
           cm.basicSetup,
           oneDark,
           ...(language ? [language] : []),
@@ -209,7 +214,9 @@ export function CodeEditor({
             clearTimeout(draftTimer.current);
             draftTimer.current = setTimeout(() => storeDraftRef.current(), DRAFT_DELAY_MS);
           }),
-          cm.EditorView.contentAttributes.of({ 'aria-label': `Editing ${path}` }),
+          cm.EditorView.contentAttributes.of({
+            'aria-label': `Editing ${path} (Escape then Tab leaves the editor)`,
+          }),
         ],
       });
       if (draft) {

@@ -195,6 +195,10 @@ export function IdeShell({
   );
 }
 
+/**
+ * Chat and Changes: each panel carries both tabs, so choosing one shows the other panel; the
+ * focus follows to the same tab there. Arrow keys move between them, as in any tab list.
+ */
 function SideTab({
   id,
   current,
@@ -204,13 +208,38 @@ function SideTab({
   current: string;
   onSelect: (id: 'chat' | 'changes') => void;
 }) {
+  const choose = (target: 'chat' | 'changes') => {
+    onSelect(target);
+    requestAnimationFrame(() =>
+      document
+        .querySelector<HTMLElement>(
+          `.pane[data-pane="${target}"] [role="tab"][data-side-tab="${target}"]`,
+        )
+        ?.focus(),
+    );
+  };
   return (
     <button
       type="button"
       role="tab"
       aria-selected={current === id}
+      tabIndex={current === id ? 0 : -1}
+      data-side-tab={id}
       className="tab"
-      onClick={() => onSelect(id)}
+      onClick={() => choose(id)}
+      onKeyDown={(event) => {
+        if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+        event.preventDefault();
+        choose(
+          event.key === 'Home'
+            ? 'chat'
+            : event.key === 'End'
+              ? 'changes'
+              : id === 'chat'
+                ? 'changes'
+                : 'chat',
+        );
+      }}
     >
       {id === 'chat' ? 'Chat' : 'Changes'}
     </button>

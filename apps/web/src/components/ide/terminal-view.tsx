@@ -74,6 +74,19 @@ export function TerminalView({
       term.loadAddon(fit);
       term.open(element);
       const gpu = attachGpuRenderer(term);
+      // Tab belongs to the shell (completion); Escape then Tab leaves the terminal, as in the
+      // editor. The Escape still reaches the shell.
+      let escaped = false;
+      term.attachCustomKeyEventHandler((event) => {
+        if (event.type !== 'keydown') return true;
+        if (event.key === 'Tab' && escaped && !event.ctrlKey && !event.altKey && !event.metaKey) {
+          escaped = false;
+          return false; // not for the shell: the browser moves the focus
+        }
+        escaped = event.key === 'Escape';
+        return true;
+      });
+      term.textarea?.setAttribute('aria-label', 'Terminal (Escape then Tab leaves it)');
       element.readBuffer = () => {
         const buffer = term.buffer.active;
         const lines: string[] = [];
