@@ -145,7 +145,8 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     res.locals.claims = await verifyWorkerToken(req.headers.authorization, secret, {
       method: req.method,
-      path: req.path,
+      // The request target as sent, query included (the token names both).
+      path: req.originalUrl,
     });
     next();
   });

@@ -18,7 +18,11 @@ export const WORKER_TOKEN_ISSUER = 'grove-web';
 export const workerTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(200),
   mth: z.string().min(1).max(10),
-  pth: z.string().min(1).max(2048),
+  // The request target: a worktree path (up to 4096 characters) URL-encoded in the query fits.
+  pth: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   iat: z.number().int(),
   exp: z.number().int(),
   login: z.string().max(200).optional(),

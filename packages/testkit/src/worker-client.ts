@@ -31,7 +31,7 @@ export function workerFetcher(options: SignedFetchOptions) {
       const token = await signWorkerToken(
         key,
         { userId: init.userId ?? options.userId, ...options.profile },
-        { method, path: init.tokenPath ?? new URL(path, options.baseUrl).pathname },
+        { method, path: init.tokenPath ?? requestTarget(new URL(path, options.baseUrl)) },
       );
       headers.set('authorization', `Bearer ${token}`);
     }
@@ -42,4 +42,9 @@ export function workerFetcher(options: SignedFetchOptions) {
     }
     return fetch(new URL(path, options.baseUrl), { ...init, method, headers, body: body ?? null });
   };
+}
+
+/** What a request line names: the path and the query. */
+function requestTarget(url: URL): string {
+  return `${url.pathname}${url.search}`;
 }

@@ -19,7 +19,8 @@ function base64url(text: string): string {
 }
 
 /**
- * Signs the token for one web→worker request: names the user, binds method and path, lives
+ * Signs the token for one web→worker request: names the user, binds the method and the target
+ * (`path`: the path and the query, as the request line sends them), lives
  * `ttlSeconds` (at most 60). A fresh token per request keeps a leaked one nearly useless.
  *
  * A plain HS256 JWS computed with node:crypto, on purpose: jose signs through WebCrypto,

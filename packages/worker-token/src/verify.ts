@@ -13,8 +13,8 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
  * Verifies the short-lived token the web signs for each request: HS256 with WORKER_SECRET,
- * at most 60 s of life, bound to this request's method and path. Any failure is a 401 that
- * does not say which check failed.
+ * at most 60 s of life, bound to this request's method and target (path and query, as sent).
+ * Any failure is a 401 that does not say which check failed.
  */
 export async function verifyWorkerToken(
   header: string | undefined,

@@ -51,3 +51,18 @@ describe('worker tokens', () => {
     });
   });
 });
+
+describe('the request a token names', () => {
+  it('includes the query: a token for one file is refused for another', async () => {
+    const subject = { userId: 'alice' };
+    const target = '/sessions/s1/file?path=README.md';
+    const token = await signWorkerToken(secret, subject, { method: 'GET', path: target });
+    await expect(
+      verifyWorkerToken(`Bearer ${token}`, secret, { method: 'GET', path: target }),
+    ).resolves.toMatchObject({ sub: 'alice' });
+    for (const other of ['/sessions/s1/file?path=.env', '/sessions/s1/file'])
+      await expect(
+        verifyWorkerToken(`Bearer ${token}`, secret, { method: 'GET', path: other }),
+      ).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+});

@@ -54,7 +54,8 @@ export async function requestWorker(call: WorkerCall): Promise<Dispatcher.Respon
   const token = signWorkerTokenSync(
     key,
     { userId: call.user.id, login: call.user.login, name: call.user.name, email: call.user.email },
-    { method: call.method, path: url.pathname },
+    // The query too: a token for one file is not a token for another.
+    { method: call.method, path: `${url.pathname}${url.search}` },
   );
   const headers: Record<string, string> = {
     ...call.headers,
