@@ -38,6 +38,13 @@ const schema = z.object({
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().min(1).optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  GROVE_ALLOWED_USERS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*\s*$/,
+      'GROVE_ALLOWED_USERS: GitHub logins, comma-separated',
+    )
+    .optional(),
 });
 
 export interface WebEnv {
@@ -65,6 +72,12 @@ export interface WebEnv {
   /** Checks `X-Hub-Signature-256` on GitHub webhooks; unset ⇒ every delivery is refused. */
   githubWebhookSecret: string | undefined;
   supabase: { url: string; anonKey: string; serviceRoleKey: string | undefined } | undefined;
+  /**
+   * Supabase mode: the GitHub logins (lower case) that may use this Grove; undefined lets every
+   * account Supabase Auth signs in. Each user gets a shell on the worker: keep it to people
+   * you trust with the worker's machine.
+   */
+  allowedUsers: ReadonlySet<string> | undefined;
 }
 
 let cached: WebEnv | undefined;
@@ -123,6 +136,9 @@ export function env(): WebEnv {
           anonKey: v.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
           serviceRoleKey: v.SUPABASE_SERVICE_ROLE_KEY,
         }
+      : undefined,
+    allowedUsers: v.GROVE_ALLOWED_USERS
+      ? new Set(v.GROVE_ALLOWED_USERS.split(',').map((login) => login.trim().toLowerCase()))
       : undefined,
   };
   return cached;

@@ -15,6 +15,8 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     env = await startSupabaseStack({
       env: {
         GROVE_CHAT_DAILY_BUDGET_USD: '7',
+        // Logins compare without case: octo may sign in, nobody else but hubot.
+        GROVE_ALLOWED_USERS: 'OCTO, hubot',
       },
     });
     ({ github, supabase, stack } = env);
@@ -130,5 +132,33 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     const after = await browse(jar, `${stack.webUrl}/api/user/repos`);
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
+  it('refuses a GitHub account that is not on GROVE_ALLOWED_USERS: no session, no token kept', async () => {
+    const owner = { ...github.user };
+    Object.assign(github.user, { login: 'mallory', id: 6666, email: 'mallory@example.com' });
+    try {
+      const jar = new CookieJar();
+      const landed = await browse(jar, `${stack.webUrl}/auth/github`, {
+        method: 'POST',
+        headers: {
+          origin: stack.webUrl,
+          'sec-fetch-site': 'same-origin',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'next=%2Fsettings',
+      });
+      expect(new URL(landed.url).pathname + new URL(landed.url).search).toBe(
+        '/auth/login?error=not_allowed',
+      );
+      expect(await landed.text()).toContain('This Grove is not open to your GitHub account');
+      expect([...jar.cookies.keys()].filter((name) => name.startsWith('sb-'))).toEqual([]);
+      expect((await browse(jar, `${stack.webUrl}/api/workspace/sessions`)).status).toBe(401);
+      const kept = await supabase.sql<{ github_login: string }[]>`
+        select github_login from public.github_tokens where github_login = 'mallory'`;
+      expect(kept).toEqual([]);
+    } finally {
+      Object.assign(github.user, owner);
+    }
   });
 });

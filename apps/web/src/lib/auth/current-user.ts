@@ -48,9 +48,13 @@ async function readCurrentUser(request?: NextRequest): Promise<CurrentUser | und
     const claims = data?.claims as SupabaseClaims | undefined;
     if (error || !claims?.sub) return undefined;
     const meta = claims.user_metadata ?? {};
+    const login = meta.user_name ?? meta.preferred_username;
+    // The gate is at sign-in (/auth/callback). A login taken off the list later is signed out
+    // here too, where the JWT carries it (Supabase's does, in user_metadata).
+    if (login !== undefined && !isAllowedLogin(login)) return undefined;
     return {
       id: claims.sub,
-      login: meta.user_name ?? meta.preferred_username,
+      login,
       name: meta.full_name ?? meta.name,
       email: claims.email,
     };
@@ -63,6 +67,12 @@ async function readCurrentUser(request?: NextRequest): Promise<CurrentUser | und
   );
   if (userId !== LOCAL_OWNER_ID) return undefined;
   return { id: LOCAL_OWNER_ID, login: 'owner', name: 'Local owner' };
+}
+
+/** Whether a GitHub login may use this Grove (GROVE_ALLOWED_USERS; everyone when unset). */
+export function isAllowedLogin(login: string | undefined): boolean {
+  const allowed = env().allowedUsers;
+  return !allowed || (login !== undefined && allowed.has(login.toLowerCase()));
 }
 
 export async function requireUser(request?: NextRequest): Promise<CurrentUser> {

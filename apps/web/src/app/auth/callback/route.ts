@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { env } from '@/env';
+import { isAllowedLogin } from '@/lib/auth/current-user';
 import { GITHUB_USER_TOKEN_LIFETIME_MS, storeGitHubToken } from '@/lib/auth/github-token';
 import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
 import { createClient } from '@/lib/supabase/server';
@@ -30,6 +31,12 @@ export async function GET(req: NextRequest): Promise<Response> {
   const { data, error } = await supabase.auth.exchangeCodeForSession(code);
   if (error || !data.session) return back('/auth/login?error=oauth_failed');
   const { session } = data;
+  const login = (session.user.user_metadata as { user_name?: string }).user_name;
+  if (!isAllowedLogin(login)) {
+    // Not on GROVE_ALLOWED_USERS: no session, and the GitHub token is not kept.
+    await supabase.auth.signOut();
+    return back('/auth/login?error=not_allowed');
+  }
   if (!session.provider_token) {
     await supabase.auth.signOut();
     return back('/auth/login?error=no_provider_token');

@@ -9,6 +9,8 @@ const MESSAGES: Record<string, string> = {
   oauth_failed: 'GitHub sign-in did not complete. Try again.',
   token_not_stored: 'Signed in, but your GitHub token could not be stored. Try again.',
   no_provider_token: 'GitHub did not hand over a token. Try again.',
+  not_allowed:
+    'This Grove is not open to your GitHub account. Ask its owner to add your login to GROVE_ALLOWED_USERS.',
 };
 
 /** Supabase mode's sign-in page; local mode signs in with its access token at /sign-in. */
