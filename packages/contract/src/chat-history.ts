@@ -1,4 +1,11 @@
-import type { ChatEvent, ChatMessage, ChatRunStatus } from './chat';
+import {
+  PERMISSION_DENIED_MESSAGE,
+  PERMISSION_TIMED_OUT_MESSAGE,
+  type ChatEvent,
+  type ChatMessage,
+  type ChatMessagePart,
+  type ChatRunStatus,
+} from './chat';
 
 /** A run as both stores keep it (the worker's SQLite row, Supabase's `conversations.runs`). */
 export interface ChatHistoryRun {
@@ -17,6 +24,22 @@ type ToolCall = NonNullable<ChatMessage['toolCalls']>[number];
  * arriving in between; without a separator "…now." and "Done:" would run together.
  */
 export const TEXT_BLOCK_SEPARATOR = '\n\n';
+
+/**
+ * What became of a permission, read from the result of the tool call it was for: refused
+ * calls come back as an error carrying the refusal's message; anything else ran.
+ */
+export function permissionAnswer(result: {
+  content: unknown;
+  isError: boolean;
+}): 'allowed' | 'denied' {
+  if (!result.isError) return 'allowed';
+  const text =
+    typeof result.content === 'string' ? result.content : JSON.stringify(result.content ?? '');
+  return text.includes(PERMISSION_DENIED_MESSAGE) || text.includes(PERMISSION_TIMED_OUT_MESSAGE)
+    ? 'denied'
+    : 'allowed';
+}
 
 /**
  * A session's history as messages: per run, the user's message and the assistant's answer
@@ -47,6 +70,7 @@ export function buildChatHistory(
     // Set by any non-text event: the next text starts a new block.
     let blockEnded = false;
     const toolCalls = new Map<string, ToolCall>();
+    const parts: ChatMessagePart[] = [];
     let usage: ChatMessage['usage'];
     let error: ChatMessage['error'];
     for (const event of byRun.get(run.id) ?? []) {
@@ -57,14 +81,28 @@ export function buildChatHistory(
         text = newBlock
           ? `${text.trimEnd()}${TEXT_BLOCK_SEPARATOR}${event.text.trimStart()}`
           : text + event.text;
+        const tail = parts.at(-1);
+        if (tail?.type === 'text') tail.text += event.text;
+        else parts.push({ type: 'text', text: event.text });
         continue;
       }
       if (event.type !== 'run') blockEnded = true;
-      if (event.type === 'tool_use')
+      if (event.type === 'tool_use') {
         toolCalls.set(event.id, { id: event.id, name: event.name, input: event.input });
-      else if (event.type === 'tool_result') {
+        parts.push({ type: 'tool', toolUseId: event.id });
+      } else if (event.type === 'permission_request') {
+        const { requestId, tool, input } = event;
+        parts.push({ type: 'permission', requestId, tool, input });
+      } else if (event.type === 'tool_result') {
         const call = toolCalls.get(event.toolUseId);
         if (call) Object.assign(call, { result: event.content, isError: event.isError });
+        // The permission asked for this call (after it, for its tool) is settled by its result.
+        const at = parts.findIndex((p) => p.type === 'tool' && p.toolUseId === event.toolUseId);
+        const asked = parts.findLast(
+          (p, index): p is Extract<ChatMessagePart, { type: 'permission' }> =>
+            index > at && p.type === 'permission' && p.tool === call?.name && !p.answer,
+        );
+        if (at >= 0 && asked) asked.answer = permissionAnswer(event);
       } else if (event.type === 'usage')
         usage = {
           inputTokens: event.inputTokens,
@@ -81,6 +119,7 @@ export function buildChatHistory(
       runId: run.id,
       status: run.status,
       toolCalls: [...toolCalls.values()],
+      parts,
       ...(usage ? { usage } : {}),
       ...(error ? { error } : {}),
     });

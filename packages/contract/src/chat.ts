@@ -97,9 +97,30 @@ export const chatToolCallSchema = z.object({
   isError: z.boolean().optional(),
 });
 
+/** What the engine is told when a tool call is refused (and so what its tool result says). */
+export const PERMISSION_DENIED_MESSAGE = 'The user denied this tool call';
+export const PERMISSION_TIMED_OUT_MESSAGE = 'Nobody answered the permission request in time';
+
+/**
+ * An answer's pieces in the order they happened: text, a tool call (by id, see `toolCalls`),
+ * a permission the agent asked for and what became of it.
+ */
+export const chatMessagePartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('tool'), toolUseId: z.string() }),
+  z.object({
+    type: z.literal('permission'),
+    requestId: z.string(),
+    tool: z.string(),
+    input: z.unknown(),
+    answer: z.enum(['allowed', 'denied']).optional(),
+  }),
+]);
+export type ChatMessagePart = z.infer<typeof chatMessagePartSchema>;
+
 /**
  * One entry of a session's history: each run is the user's message and the assistant's
- * answer (its text, tool calls, usage and how it ended).
+ * answer (its text, tool calls, usage and how it ended; `parts` keeps their order).
  */
 export const chatMessageSchema = z.object({
   id: z.string(),
@@ -109,6 +130,7 @@ export const chatMessageSchema = z.object({
   runId: z.string(),
   status: chatRunStatusSchema.optional(),
   toolCalls: z.array(chatToolCallSchema).optional(),
+  parts: z.array(chatMessagePartSchema).optional(),
   usage: chatUsageEventSchema.omit({ type: true }).optional(),
   error: chatErrorEventSchema.omit({ type: true }).optional(),
 });

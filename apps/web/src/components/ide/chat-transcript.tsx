@@ -26,9 +26,12 @@ function toolSummary(name: string, input: unknown): string {
 
 function Part({
   part,
+  live,
   onPermission,
 }: {
   part: AssistantPart;
+  /** The run is still going: an open permission can be answered. */
+  live: boolean;
   onPermission: Props['onPermission'];
 }) {
   if (part.kind === 'text') return <Markdown text={part.text} />;
@@ -61,8 +64,14 @@ function Part({
         The agent asks to use <code>{part.tool}</code>
       </p>
       <pre>{preview(part.input)}</pre>
-      {part.answer ? (
-        <p className="muted small">{part.answer === 'allowed' ? 'Allowed' : 'Denied'}</p>
+      {part.answer || !live ? (
+        <p className="muted small">
+          {part.answer === 'allowed'
+            ? 'Allowed'
+            : part.answer === 'denied'
+              ? 'Denied'
+              : 'Not answered'}
+        </p>
       ) : (
         <div className="row">
           <button type="button" onClick={() => onPermission(part.requestId, true)}>
@@ -105,7 +114,12 @@ export function ChatTranscript({ items, onPermission }: Props) {
               )}
             </div>
             {item.parts.map((part, index) => (
-              <Part key={index} part={part} onPermission={onPermission} />
+              <Part
+                key={index}
+                part={part}
+                live={item.status === 'running'}
+                onPermission={onPermission}
+              />
             ))}
             {item.error && (
               <p className="error small" role="alert">

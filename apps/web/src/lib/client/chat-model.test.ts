@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@grove/contract';
+import { buildChatHistory, PERMISSION_DENIED_MESSAGE, type ChatEvent } from '@grove/contract';
 import { describe, expect, it } from 'vitest';
 
 import { applyChatEvent, itemsFromHistory, type ChatItem } from './chat-model';
@@ -74,5 +74,54 @@ describe('chat model', () => {
         { kind: 'text', text: 'hello' },
       ],
     });
+  });
+
+  it('shows a reloaded answer as it streamed: same order, same permission answers', () => {
+    const events: ChatEvent[] = [
+      { type: 'run', runId: 'r1' },
+      { type: 'text', text: 'I will ' },
+      { type: 'text', text: 'check.' },
+      { type: 'tool_use', id: 'b1', name: 'Bash', input: { command: 'ls' } },
+      { type: 'permission_request', requestId: 'p1', tool: 'Bash', input: { command: 'ls' } },
+      { type: 'tool_result', toolUseId: 'b1', content: 'README.md', isError: false },
+      { type: 'tool_use', id: 'b2', name: 'Bash', input: { command: 'rm -r x' } },
+      { type: 'permission_request', requestId: 'p2', tool: 'Bash', input: { command: 'rm -r x' } },
+      {
+        type: 'tool_result',
+        toolUseId: 'b2',
+        content: [{ type: 'text', text: PERMISSION_DENIED_MESSAGE }],
+        isError: true,
+      },
+      { type: 'text', text: 'Done.' },
+      { type: 'done' },
+    ];
+    const live = fold(events);
+    const history = itemsFromHistory(
+      buildChatHistory(
+        [{ id: 'r1', prompt: 'go', status: 'completed', startedAt: '', endedAt: '' }],
+        events.map((event) => ({ runId: 'r1', event })),
+      ),
+    );
+    const shape = (items: ChatItem[]) =>
+      items.flatMap((item) =>
+        item.kind === 'assistant'
+          ? item.parts.map((p) =>
+              p.kind === 'text'
+                ? `text:${p.text}`
+                : p.kind === 'tool'
+                  ? `tool:${p.id}`
+                  : `permission:${p.answer}`,
+            )
+          : [],
+      );
+    expect(shape(live)).toEqual([
+      'text:I will check.',
+      'tool:b1',
+      'permission:allowed',
+      'tool:b2',
+      'permission:denied',
+      'text:Done.',
+    ]);
+    expect(shape(history)).toEqual(shape(live));
   });
 });

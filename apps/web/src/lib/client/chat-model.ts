@@ -1,4 +1,9 @@
-import type { ChatEvent, ChatMessage, ChatRunStatus } from '@grove/contract';
+import {
+  permissionAnswer,
+  type ChatEvent,
+  type ChatMessage,
+  type ChatRunStatus,
+} from '@grove/contract';
 
 export type AssistantPart =
   | { kind: 'text'; text: string }
@@ -35,15 +40,32 @@ type Assistant = Extract<ChatItem, { kind: 'assistant' }>;
 export function itemsFromHistory(messages: ChatMessage[]): ChatItem[] {
   return messages.map((message): ChatItem => {
     if (message.role === 'user') return { kind: 'user', id: message.id, text: message.content };
-    const parts: AssistantPart[] = (message.toolCalls ?? []).map((call) => ({
+    const calls = new Map((message.toolCalls ?? []).map((call) => [call.id, call]));
+    const toolPart = (call: NonNullable<ChatMessage['toolCalls']>[number]): AssistantPart => ({
       kind: 'tool',
       id: call.id,
       name: call.name,
       input: call.input,
       result: call.result,
       ...(call.isError === undefined ? {} : { isError: call.isError }),
-    }));
-    if (message.content) parts.push({ kind: 'text', text: message.content });
+    });
+    let parts: AssistantPart[];
+    if (message.parts) {
+      // In the order it happened: text, calls and permissions interleaved.
+      parts = message.parts.flatMap((part): AssistantPart[] => {
+        if (part.type === 'text') return [{ kind: 'text', text: part.text }];
+        if (part.type === 'permission') {
+          const { requestId, tool, input, answer } = part;
+          return [{ kind: 'permission', requestId, tool, input, ...(answer ? { answer } : {}) }];
+        }
+        const call = calls.get(part.toolUseId);
+        return call ? [toolPart(call)] : [];
+      });
+    } else {
+      // A history from before parts were kept: the calls, then the text.
+      parts = [...calls.values()].map(toolPart);
+      if (message.content) parts.push({ kind: 'text', text: message.content });
+    }
     return {
       kind: 'assistant',
       runId: message.runId,
@@ -86,14 +108,30 @@ export function applyChatEvent(items: ChatItem[], event: ChatEvent): ChatItem[] 
         parts: [...a.parts, { kind: 'tool', id: event.id, name: event.name, input: event.input }],
       }));
     case 'tool_result':
-      return updateLastAssistant(items, (a) => ({
-        ...a,
-        parts: a.parts.map((part) =>
-          part.kind === 'tool' && part.id === event.toolUseId
-            ? { ...part, result: event.content, isError: event.isError }
-            : part,
-        ),
-      }));
+      return updateLastAssistant(items, (a) => {
+        const at = a.parts.findIndex((p) => p.kind === 'tool' && p.id === event.toolUseId);
+        const call = a.parts[at];
+        // The permission asked for this call (after it, for its tool) is settled by its result:
+        // a replay after a reload knows what was answered without having seen the answer.
+        const asked = a.parts.findLastIndex(
+          (p, index) =>
+            index > at &&
+            p.kind === 'permission' &&
+            call?.kind === 'tool' &&
+            p.tool === call.name &&
+            !p.answer,
+        );
+        return {
+          ...a,
+          parts: a.parts.map((part, index) => {
+            if (index === at && part.kind === 'tool')
+              return { ...part, result: event.content, isError: event.isError };
+            if (at >= 0 && index === asked && part.kind === 'permission')
+              return { ...part, answer: permissionAnswer(event) };
+            return part;
+          }),
+        };
+      });
     case 'permission_request':
       return updateLastAssistant(items, (a) => ({
         ...a,

@@ -1,4 +1,10 @@
-import { AppError, type ChatEvent, type ChatPermissionBody } from '@grove/contract';
+import {
+  AppError,
+  PERMISSION_DENIED_MESSAGE,
+  PERMISSION_TIMED_OUT_MESSAGE,
+  type ChatEvent,
+  type ChatPermissionBody,
+} from '@grove/contract';
 import type { Logger } from 'pino';
 
 import { newId } from '../../lib/ids';
@@ -217,7 +223,7 @@ export class ChatRuns {
     if (!resolve) throw new AppError('not_found', 'No such pending permission request');
     resolve({
       allow: body.allow,
-      ...(body.allow ? {} : { message: 'The user denied this tool call' }),
+      ...(body.allow ? {} : { message: PERMISSION_DENIED_MESSAGE }),
     });
   }
 
@@ -292,7 +298,7 @@ export class ChatRuns {
       };
       const onAbort = () => settle({ allow: false, message: 'The run was stopped' });
       const timer = setTimeout(
-        () => settle({ allow: false, message: 'Nobody answered the permission request in time' }),
+        () => settle({ allow: false, message: PERMISSION_TIMED_OUT_MESSAGE }),
         this.#o.config.permissionTimeoutMs,
       );
       run.permissions.set(requestId, settle);

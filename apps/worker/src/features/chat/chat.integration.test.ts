@@ -244,6 +244,19 @@ describe('agent chat with the real Claude Code engine', () => {
       expect(result.isError, answer).toBe(answer !== 'allow');
       expect(existsSync(path.join(worktree, file)), answer).toBe(answer === 'allow');
     }
+    // The history keeps each answer in order: the call, the permission and what became of
+    // it, then the text — as it streamed, not the calls lumped ahead of the text.
+    const history = (await (await api(`/sessions/${sessionId}/messages`)).json()) as {
+      messages: { role: string; parts?: { type: string; answer?: string; text?: string }[] }[];
+    };
+    const answers = history.messages.filter((m) => m.role === 'assistant');
+    expect(answers.map((m) => m.parts?.map((p) => p.type))).toEqual([
+      ['tool', 'permission', 'text'],
+      ['tool', 'permission', 'text'],
+      ['tool', 'permission', 'text'],
+    ]);
+    expect(answers.map((m) => m.parts?.[1]?.answer)).toEqual(['allowed', 'denied', 'denied']);
+    expect(answers[0]!.parts?.[2]?.text).toBe('ok');
     // An unknown request id is a 404, a malformed body a 422.
     expect(
       (

@@ -1,4 +1,5 @@
 import { query, type Options, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { PERMISSION_DENIED_MESSAGE } from '@grove/contract';
 import type { Logger } from 'pino';
 
 import type { ChatConfig } from './chat-config';
@@ -117,7 +118,7 @@ export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEng
           const decision = await input.canUseTool(tool, toolInput, signal);
           return decision.allow
             ? { behavior: 'allow', updatedInput: toolInput }
-            : { behavior: 'deny', message: decision.message ?? 'The user denied this tool call' };
+            : { behavior: 'deny', message: decision.message ?? PERMISSION_DENIED_MESSAGE };
         },
         ...(input.resume ? { resume: input.resume } : {}),
         ...(config.model ? { model: config.model } : {}),
