@@ -169,6 +169,24 @@ describe('agent chat with the real Claude Code engine', () => {
     expect(text).toBe('x'.repeat(30));
   });
 
+  it('ends a run at once when the model API refuses the key, saying so (no minutes of retries)', async () => {
+    const api = tw.fetchAs('hana');
+    const sessionId = await createSession(api, repo);
+    standIn.script({
+      error: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' },
+    });
+    const started = Date.now();
+    const { events } = await readSse(await send(api, sessionId, 'hello'), { until: untilDone });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const error = events.find((e) => typeOf(e) === 'error');
+    expect(dataOf(error!)).toMatchObject({ code: 'engine_error' });
+    expect(String(dataOf(error!).message)).toContain(
+      "refused the worker's ANTHROPIC_API_KEY (HTTP 401)",
+    );
+    expect(events.some((e) => typeOf(e) === 'text')).toBe(false);
+    expect(typeOf(events.at(-1)!)).toBe('done');
+  });
+
   it('stops a run within 2 s, ending with done, and sends heartbeats meanwhile', async () => {
     const api = tw.fetchAs('carla');
     const sessionId = await createSession(api, repo);

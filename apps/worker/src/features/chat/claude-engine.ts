@@ -21,6 +21,22 @@ function toolResultContent(content: unknown): unknown {
     : content;
 }
 
+/**
+ * The API refused the key (401/403) and Claude Code is about to retry: it would keep retrying
+ * for minutes, and a refused key does not start working. The run ends now, saying why.
+ */
+function refusedKey(message: SDKMessage): EngineOutput | undefined {
+  if (message.type !== 'system' || message.subtype !== 'api_retry') return undefined;
+  if (message.error_status !== 401 && message.error_status !== 403) return undefined;
+  return {
+    type: 'error',
+    code: 'engine_error',
+    message:
+      `The model API refused the worker's ANTHROPIC_API_KEY (HTTP ${message.error_status}). ` +
+      "Check the key in the worker's environment and restart the worker.",
+  };
+}
+
 /** Turns one SDK message into contract events. Text comes from the partial stream, live. */
 function* translate(message: SDKMessage): Generator<EngineOutput> {
   switch (message.type) {
@@ -144,6 +160,11 @@ export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEng
       else input.signal.addEventListener('abort', onAbort, { once: true });
       try {
         for await (const message of run) {
+          const refused = refusedKey(message);
+          if (refused) {
+            yield refused;
+            return;
+          }
           yield* translate(message);
         }
       } catch (error) {
