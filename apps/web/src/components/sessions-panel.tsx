@@ -16,6 +16,14 @@ import { RepoPicker } from './repo-picker';
 const BUSY_POLL_MS = 1_000;
 const IDLE_POLL_MS = 15_000;
 const SETTLING = new Set(['creating', 'updating', 'deleting']);
+const STATUS_HINTS: Record<Session['status'], string> = {
+  creating: 'The worktree is being made',
+  active: 'Ready; no terminal is open',
+  connected: 'Ready; a terminal is open',
+  updating: 'Bringing in the base branch',
+  deleting: 'Being deleted (unpushed work is kept)',
+  failed: 'Could not be set up; delete it and try again',
+};
 
 export function SessionsPanel({
   localMode,
@@ -228,7 +236,10 @@ export function SessionsPanel({
                     <code>{session.branchName}</code>
                   </td>
                   <td>
-                    <span className={`status ${session.status}`}>
+                    <span
+                      className={`status ${session.status}`}
+                      title={STATUS_HINTS[session.status]}
+                    >
                       {SETTLING.has(session.status) && (
                         <span className="spinner" aria-hidden="true" />
                       )}{' '}

@@ -128,7 +128,10 @@ export function IdeShell({
           {session && (
             <span className="muted small">
               <code>{session.branchName}</code> from <code>{session.baseBranch}</code>{' '}
-              <span className={`status ${session.status}`}>{session.status}</span>
+              {/* Active or connected (a terminal is open) is simply working: said only otherwise. */}
+              {session.status !== 'active' && session.status !== 'connected' && (
+                <span className={`status ${session.status}`}>{session.status}</span>
+              )}
             </span>
           )}
         </div>

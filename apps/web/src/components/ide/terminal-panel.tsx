@@ -145,22 +145,30 @@ export function TerminalPanel({
           {error}
         </p>
       )}
-      {tabs?.length === 0 && <p className="muted small terminal-empty">No terminals open.</p>}
-      <div className="terminal-stack">
-        {(tabs ?? []).map((tab) => (
-          <TerminalView
-            key={tab.key}
-            sessionId={sessionId}
-            terminalId={tab.terminalId}
-            fontSize={fontSize}
-            visible={tab.key === shown}
-            onCommand={onCommand}
-            onCreated={(terminalId) =>
-              setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))
-            }
-          />
-        ))}
-      </div>
+      {tabs?.length === 0 ? (
+        <div className="terminal-empty">
+          <p className="muted small">No terminals open.</p>
+          <button type="button" className="secondary small-button" onClick={addTab}>
+            Open a terminal
+          </button>
+        </div>
+      ) : (
+        <div className="terminal-stack">
+          {(tabs ?? []).map((tab) => (
+            <TerminalView
+              key={tab.key}
+              sessionId={sessionId}
+              terminalId={tab.terminalId}
+              fontSize={fontSize}
+              visible={tab.key === shown}
+              onCommand={onCommand}
+              onCreated={(terminalId) =>
+                setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))
+              }
+            />
+          ))}
+        </div>
+      )}
     </div>
   );
 }
