@@ -46,9 +46,12 @@ export const worktreePathSchema = z
   );
 
 export const listFilesQuerySchema = z.object({ path: worktreePathSchema.default('') });
-export const readFileQuerySchema = z.object({
-  path: worktreePathSchema.min(1, 'path is required'),
-});
+/** A file, not a folder: no trailing `/` (the file system would drop it and write `a` for `a/`). */
+const filePathSchema = worktreePathSchema
+  .min(1, 'path is required')
+  .refine((value) => !value.endsWith('/'), 'path must name a file (no trailing /)');
+
+export const readFileQuerySchema = z.object({ path: filePathSchema });
 
 export const fileEntrySchema = z.object({
   name: z.string(),
@@ -70,7 +73,7 @@ export const readFileResponseSchema = z.object({
 });
 
 export const writeFileBodySchema = z.object({
-  path: worktreePathSchema.min(1, 'path is required'),
+  path: filePathSchema,
   // No length here: the worker checks the UTF-8 size against MAX_FILE_BYTES (413 file_too_large),
   // and the request body's own limit bounds what is read.
   content: z.string(),

@@ -41,7 +41,7 @@ export class FileService {
     const names = await readdir(resolved.absolute, { withFileTypes: true });
     const entries: FileEntry[] = [];
     for (const dirent of names) {
-      if (resolved.relative === '' && dirent.name === '.git') continue;
+      if (dirent.name === '.git') continue;
       const rel = resolved.relative ? `${resolved.relative}/${dirent.name}` : dirent.name;
       let target: ResolvedPath;
       try {

@@ -85,6 +85,8 @@ describe('files API confined to the worktree', () => {
     ['etc-link/passwd', 403],
     ['hostname-link', 403],
     ['.git', 403],
+    ['vendor/lib/.git/config', 403],
+    ['README.md/', 422],
   ])('refuses to read %s', async (p, status) => {
     const res = await alice(`/sessions/${id}/file?path=${q(p)}`);
     expect(res.status).toBe(status);
@@ -159,6 +161,19 @@ describe('files API confined to the worktree', () => {
     }
     const readme = await alice(`/sessions/${id}/file?path=readme-link`);
     expect(readme.status).toBe(200);
+    // A nested repository's insides too (its hooks would run), and a file path is no folder.
+    for (const [p, status] of [
+      ['sub/.git/hooks/pre-commit', 403],
+      ['new.txt/', 422],
+    ] as const) {
+      const res = await alice(`/sessions/${id}/file`, {
+        method: 'PUT',
+        json: { path: p, content: 'x' },
+      });
+      expect(res.status, p).toBe(status);
+    }
+    expect(existsSync(path.join(worktree, 'sub', '.git'))).toBe(false);
+    expect(existsSync(path.join(worktree, 'new.txt'))).toBe(false);
   });
 
   it('refuses huge and binary files with clear errors', async () => {

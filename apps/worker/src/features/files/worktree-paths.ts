@@ -66,6 +66,6 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
 
 /** True for `.git` and anything under it: git's own state is not the browser's to touch. */
 export function isGitInternal(relative: string): boolean {
-  const first = relative.split('/')[0];
-  return first === '.git';
+  // Any repository's insides, a nested one's too (its hooks would run for git commands there).
+  return relative.split('/').includes('.git');
 }
