@@ -70,7 +70,7 @@ export class TerminalManager {
       );
     options.sessions.onTeardown((session) => this.killSession(session.id));
     this.#timers.push(
-      setInterval(() => this.#reap(), Math.min(options.graceMs, 30_000)),
+      setInterval(() => this.#reap(), Math.min(options.graceMs, options.ticketTtlMs, 30_000)),
       setInterval(() => this.persistDirty(), TerminalLimits.PersistIntervalMs),
       setInterval(() => this.#pingSockets(), TerminalLimits.SocketPingIntervalMs),
     );
@@ -368,11 +368,17 @@ export class TerminalManager {
     }
   }
 
-  /** Terminals idle (no input, resize or output — heartbeats do not count) past the grace period go. */
+  /**
+   * Terminals idle (no input, resize or output — heartbeats do not count) past the grace period
+   * go, and so do shells whose ticket nobody used (a tab closed before it connected, a ticket
+   * fetched and dropped): they would hold one of the user's terminals for the whole grace period.
+   */
   #reap(now = Date.now()): void {
     for (const terminal of this.#terminals.values()) {
       terminal.closeSlowSockets(now);
-      if (now - terminal.lastActivity <= this.#options.graceMs) continue;
+      const unclaimed =
+        !terminal.attachedOnce && now - terminal.spawnedAt > 2 * this.#options.ticketTtlMs;
+      if (!unclaimed && now - terminal.lastActivity <= this.#options.graceMs) continue;
       this.#terminals.delete(terminal.id);
       void terminal.kill().then(() => {
         terminal.closeSockets(

@@ -54,6 +54,9 @@ export class Terminal {
   exitCode: number | null | undefined = undefined;
   /** Last input, resize, output or attach; heartbeats do not count. */
   lastActivity = Date.now();
+  /** When this shell started, and whether any client has connected to it since. */
+  readonly spawnedAt = Date.now();
+  attachedOnce = false;
   /** Set when output arrived since the scrollback was last persisted. */
   dirty = false;
   cols: number;
@@ -158,6 +161,7 @@ export class Terminal {
    */
   attach(ws: WebSocket, since: number | undefined): Attached {
     this.lastActivity = Date.now();
+    this.attachedOnce = true;
     this.#flush();
     const attached: Attached = { ws, sent: 0, acked: 0, acks: false, blockingSince: undefined };
     send(ws, {

@@ -155,12 +155,20 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     try {
       const s = await createSession(shortLived, 'carol', repo);
       const t = await requestTicket(shortLived, 'carol', s.id);
+      const pid = shortLived.worker.terminals.get(t.body.terminalId)!.pid;
       await sleep(500);
       await expect(
         TerminalClient.connect(`${shortLived.baseUrl.replace('http', 'ws')}${t.body.wsPath}`, {
           origin: TEST_ORIGIN,
         }),
       ).rejects.toMatchObject({ status: 401 });
+      // Nobody ever connected: the shell goes soon after its ticket, not after the grace period.
+      const started = Date.now();
+      while (shortLived.worker.terminals.get(t.body.terminalId) && Date.now() - started < 5000)
+        await sleep(50);
+      expect(shortLived.worker.terminals.get(t.body.terminalId)).toBeUndefined();
+      await sleep(200);
+      expect(() => process.kill(pid, 0)).toThrow();
     } finally {
       await shortLived.close();
     }
