@@ -146,6 +146,18 @@ describe('readable validation details', () => {
       count: 'must be at least 1',
       name: 'is required',
     });
+    // "an" before a vowel: the body itself is not an object.
+    expect(detailsOf(42)).toEqual({ '(root)': 'must be an object' });
+    // Two checks saying the same of one field are said once.
+    const token = z.object({ t: z.string().min(5, 'not a token').regex(/^a+$/, 'not a token') });
+    const refused = (() => {
+      try {
+        parseOrThrow(token, { t: 'b' });
+      } catch (error) {
+        return error as AppError;
+      }
+    })();
+    expect(refused?.details).toEqual([{ path: 't', message: 'not a token' }]);
   });
 });
 

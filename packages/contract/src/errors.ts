@@ -108,7 +108,9 @@ export function readableIssue(issue: z.core.$ZodRawIssue): string | undefined {
   const unit = (n: number | bigint, one: string) => `${n} ${one}${Number(n) === 1 ? '' : 's'}`;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be a ${issue.expected}`;
+      if (issue.input === undefined) return 'is required';
+      // "an object", "an array", "a string".
+      return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_big':
       if (issue.origin === 'string')
         return `is too long (at most ${unit(issue.maximum, 'character')})`;
@@ -134,10 +136,16 @@ export function readableIssue(issue: z.core.$ZodRawIssue): string | undefined {
 
 /** Turns zod issues into the contract's `details` list. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
+  const issues = error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
   }));
+  // Two checks of one field that say the same thing are one issue to the reader.
+  return issues.filter(
+    (issue, index) =>
+      issues.findIndex((other) => other.path === issue.path && other.message === issue.message) ===
+      index,
+  );
 }
 
 /** Parses `value` or throws a 422 AppError naming every bad field. */

@@ -1,4 +1,4 @@
-import { AppError } from '@grove/contract';
+import { AppError, parseOrThrow } from '@grove/contract';
 import { z } from 'zod';
 
 import { env } from '@/env';
@@ -29,7 +29,7 @@ export const PUT = withUser(async ({ req, user }) => {
   if (env().mode !== 'local') {
     throw new AppError('forbidden', 'In Supabase mode the token comes from GitHub sign-in');
   }
-  const { token } = pasteSchema.parse(await readJson(req));
+  const { token } = parseOrThrow(pasteSchema, await readJson(req), 'GitHub token');
   await storeGitHubToken(user.id, { accessToken: token });
   return Response.json({ github: await githubConnection(user) }, { headers: NO_STORE });
 });
