@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -264,6 +264,35 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await page.getByRole('button', { name: /Reload from disk/ }).click();
     await expect(editor).toContainText('Appended again.');
     await expect(editor).not.toContainText('Mine, unsaved.');
+    // A change from outside Grove altogether shows up too (the open file is read every 5 s).
+    const readme = path.join(worktree, 'README.md');
+    appendFileSync(readme, 'Appended outside Grove.\n');
+    await expect(editor).toContainText('Appended outside Grove.', { timeout: 12_000 });
+
+    // Edits of a file deleted meanwhile are not lost: they come back, and can write it again.
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\nKept after a delete.');
+    await expect
+      .poll(() =>
+        page.evaluate((key) => localStorage.getItem(key), `grove:draft:${sessionId}:README.md`),
+      )
+      .toContain('Kept after a delete.');
+    const before = readFileSync(readme, 'utf8');
+    rmSync(readme);
+    const leave = (dialog: Dialog) => void dialog.accept();
+    page.on('dialog', leave);
+    await page.reload();
+    page.off('dialog', leave);
+    await expect(page.getByText(/README\.md was deleted on disk since/)).toBeVisible();
+    // The browser logs the file's 404 (once, or twice if the 5 s check came first).
+    const missing = errors.splice(0);
+    expect(missing.length).toBeGreaterThan(0);
+    for (const line of missing) expect(line).toMatch(/404 \(Not Found\).*file\?path=README\.md/);
+    await expect(editor).toContainText('Kept after a delete.');
+    await page.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(readme, 'utf8')).toBe(`${before}\nKept after a delete.`);
   });
 
   await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {

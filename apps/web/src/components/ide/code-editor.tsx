@@ -24,6 +24,8 @@ type LoadState =
 
 /** How long typing pauses before the unsaved edits are written to the browser's storage. */
 const DRAFT_DELAY_MS = 300;
+/** How often the open file is read again while the page is in view. */
+const DISK_CHECK_MS = 5_000;
 
 /**
  * CodeMirror 6 on one worktree file; Ctrl/Cmd-S or the button saves it through the files API.
@@ -181,23 +183,32 @@ export function CodeEditor({
         apiFetch<{ content: string; version: string }>(
           `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(path)}`,
           { cache: 'no-store' },
-        ),
+        ).catch((e: unknown) => {
+          // Gone from disk, but edits of it are kept here: they open, the choice is the user's.
+          if (
+            e instanceof ApiError &&
+            e.status === 404 &&
+            readDraft(browserDraftStorage(), sessionId, path)
+          )
+            return undefined;
+          throw e;
+        }),
       ]);
       const language = await languageFor(path);
       if (cancelled || !host.current) return;
       const storage = browserDraftStorage();
       let draft = readDraft(storage, sessionId, path);
-      if (draft?.content === file.content) {
+      if (file && draft?.content === file.content) {
         clearDraft(storage, sessionId, path);
         draft = undefined;
       }
       // Restored edits made on another version are a conflict: a plain save is refused.
-      version.current = draft?.baseVersion ?? file.version;
+      version.current = draft?.baseVersion ?? file?.version;
       loaded.current = { path, dirty: draft !== undefined };
       view.current?.destroy();
       view.current = new cm.EditorView({
         parent: host.current,
-        doc: draft?.content ?? file.content,
+        doc: draft?.content ?? file?.content ?? '',
         extensions: [
           keymap.of([
             { key: 'Mod-s', preventDefault: true, run: () => (saveRef.current(), true) },
@@ -220,14 +231,17 @@ export function CodeEditor({
         ],
       });
       if (draft) {
-        const stale = draft.baseVersion !== file.version;
+        const stale = draft.baseVersion !== file?.version;
+        const age = formatAge(new Date(draft.savedAt).toISOString());
         setDirty(true);
         setRestored(!stale);
         setConflict(stale);
         setNotice(
-          stale
-            ? `Restored your unsaved edits from ${formatAge(new Date(draft.savedAt).toISOString())} ago, but ${path} changed on disk since.`
-            : `Restored your unsaved edits from ${formatAge(new Date(draft.savedAt).toISOString())} ago.`,
+          !file
+            ? `Restored your unsaved edits from ${age} ago, but ${path} was deleted on disk since. Overwrite with mine writes it again.`
+            : stale
+              ? `Restored your unsaved edits from ${age} ago, but ${path} changed on disk since.`
+              : `Restored your unsaved edits from ${age} ago.`,
         );
       }
       setState({ kind: 'ready' });
@@ -242,11 +256,22 @@ export function CodeEditor({
   // The terminal or the agent may have changed the open file: read it again. Without edits
   // here the editor shows the new version; with edits, it says so now rather than at Save.
   const readyPath = state.kind === 'ready' ? path : undefined;
-  const checkedVersion = useRef(worktreeVersion);
+  // Also every few seconds while the page is in view: a long command, or anything outside
+  // Grove, may change the file without the IDE hearing of it.
+  const [diskTick, setDiskTick] = useState(0);
   useEffect(() => {
-    // Only a change of the worktree (opening a file reads it anyway).
-    if (!readyPath || worktreeVersion === checkedVersion.current) return;
-    checkedVersion.current = worktreeVersion;
+    if (!readyPath) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') setDiskTick((n) => n + 1);
+    }, DISK_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [readyPath]);
+  const checked = useRef(`${worktreeVersion}:${diskTick}`);
+  useEffect(() => {
+    // Only on a change of the worktree or a tick (opening a file reads it anyway).
+    const key = `${worktreeVersion}:${diskTick}`;
+    if (!readyPath || key === checked.current) return;
+    checked.current = key;
     let cancelled = false;
     apiFetch<{ content: string; version: string }>(
       `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(readyPath)}`,
@@ -260,7 +285,7 @@ export function CodeEditor({
         if (open.dirty) {
           setConflict(true);
           setNotice(
-            `${readyPath} changed on disk since it was opened here. Reload it (dropping your edits), or keep editing and overwrite it when you save.`,
+            `${readyPath} changed on disk since it was opened here. Reload from disk drops your edits; Overwrite with mine keeps them.`,
           );
           return;
         }
@@ -282,7 +307,7 @@ export function CodeEditor({
     return () => {
       cancelled = true;
     };
-  }, [sessionId, readyPath, worktreeVersion]);
+  }, [sessionId, readyPath, worktreeVersion, diskTick]);
 
   useEffect(() => () => view.current?.destroy(), []);
 

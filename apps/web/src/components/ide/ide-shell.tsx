@@ -71,6 +71,18 @@ export function IdeShell({
     commandTimers.current = COMMAND_SETTLE_MS.map((ms) => setTimeout(touched, ms));
   }, [touched]);
   useEffect(() => () => commandTimers.current.forEach(clearTimeout), []);
+  // Back to this tab or window: anything may have changed meanwhile.
+  useEffect(() => {
+    const back = () => {
+      if (document.visibilityState === 'visible') touched();
+    };
+    document.addEventListener('visibilitychange', back);
+    window.addEventListener('focus', back);
+    return () => {
+      document.removeEventListener('visibilitychange', back);
+      window.removeEventListener('focus', back);
+    };
+  }, [touched]);
 
   useEffect(() => {
     if (haveFirst.current) {

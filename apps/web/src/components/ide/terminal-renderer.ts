@@ -28,14 +28,20 @@ export function attachGpuRenderer(term: Terminal): GpuRenderer {
     addon?.dispose();
     addon = undefined;
   };
+  let later: ReturnType<typeof setTimeout> | undefined;
+  const judge = () => {
+    if (addon && !drawsAtDevicePixels(term.element)) drop();
+  };
   const check = () => {
     cancelAnimationFrame(frame);
-    // Two frames: the addon sizes its canvas in a ResizeObserver callback after layout.
+    clearTimeout(later);
+    // Two frames: the addon sizes its canvas in a ResizeObserver callback after layout. And once
+    // more a little later: a replay resizes the terminal, and the addon's own pixel observer
+    // can answer after that.
     frame = requestAnimationFrame(() => {
-      frame = requestAnimationFrame(() => {
-        if (addon && !drawsAtDevicePixels(term.element)) drop();
-      });
+      frame = requestAnimationFrame(judge);
     });
+    later = setTimeout(judge, 500);
   };
   const load = async () => {
     drop();
@@ -69,6 +75,7 @@ export function attachGpuRenderer(term: Terminal): GpuRenderer {
     dispose: () => {
       stopped = true;
       cancelAnimationFrame(frame);
+      clearTimeout(later);
       media?.removeEventListener('change', onRatioChange);
       drop();
     },

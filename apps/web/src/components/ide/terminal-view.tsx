@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 
 import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
 
-import { attachGpuRenderer } from './terminal-renderer';
+import { attachGpuRenderer, type GpuRenderer } from './terminal-renderer';
 
 interface Props {
   sessionId: string;
@@ -43,6 +43,7 @@ export function TerminalView({
   const host = useRef<TerminalHost>(null);
   const connection = useRef<TerminalConnection | undefined>(undefined);
   const fitRef = useRef<() => void>(() => undefined);
+  const gpuRef = useRef<GpuRenderer | undefined>(undefined);
   const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
   // Read once: the connection owns the id after the first ticket.
   const initialId = useRef(terminalId);
@@ -74,6 +75,7 @@ export function TerminalView({
       term.loadAddon(fit);
       term.open(element);
       const gpu = attachGpuRenderer(term);
+      gpuRef.current = gpu;
       // Tab belongs to the shell (completion); Escape then Tab leaves the terminal, as in the
       // editor. The Escape still reaches the shell.
       let escaped = false;
@@ -121,7 +123,10 @@ export function TerminalView({
         conn.input(data);
         if (data.includes('\r')) command.current?.();
       });
-      const resizes = term.onResize(({ cols, rows }) => conn.resize(cols, rows));
+      const resizes = term.onResize(({ cols, rows }) => {
+        conn.resize(cols, rows);
+        gpu.check();
+      });
       fitRef.current = () => {
         // A hidden pane has no size; fitting it would shrink the PTY to nothing.
         if (!replaying && element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
@@ -151,7 +156,9 @@ export function TerminalView({
   }, [sessionId]);
 
   useEffect(() => {
-    if (visible) fitRef.current();
+    if (!visible) return;
+    fitRef.current();
+    gpuRef.current?.check();
   }, [visible]);
 
   return (
