@@ -90,6 +90,23 @@ function Part({
   );
 }
 
+/**
+ * The engine names a tool call, then asks whether it may run it: shown the other way round,
+ * the question comes before the call and its ✓/✗.
+ */
+function askedFirst(parts: AssistantPart[]): AssistantPart[] {
+  const shown = parts.slice();
+  for (let i = 0; i + 1 < shown.length; i++) {
+    const [call, ask] = [shown[i]!, shown[i + 1]!];
+    if (call.kind === 'tool' && ask.kind === 'permission' && ask.tool === call.name) {
+      shown[i] = ask;
+      shown[i + 1] = call;
+      i++;
+    }
+  }
+  return shown;
+}
+
 /** The conversation: the user's messages and each run's answer, tool calls collapsed. */
 export function ChatTranscript({ items, onPermission }: Props) {
   if (items.length === 0)
@@ -113,7 +130,7 @@ export function ChatTranscript({ items, onPermission }: Props) {
                 </>
               )}
             </div>
-            {item.parts.map((part, index) => (
+            {askedFirst(item.parts).map((part, index) => (
               <Part
                 key={index}
                 part={part}

@@ -338,7 +338,7 @@ export function CodeEditor({
       )}
       {conflict && (
         <p className="pad editor-conflict">
-          <button type="button" className="small-button" onClick={reloadFromDisk}>
+          <button type="button" className="secondary small-button" onClick={reloadFromDisk}>
             Reload from disk (drop my edits)
           </button>{' '}
           <button type="button" className="small-button" onClick={() => void save(true)}>
@@ -348,7 +348,7 @@ export function CodeEditor({
       )}
       {restored && dirty && (
         <p className="pad editor-conflict">
-          <button type="button" className="small-button" onClick={reloadFromDisk}>
+          <button type="button" className="secondary small-button" onClick={reloadFromDisk}>
             Discard my edits
           </button>
         </p>

@@ -118,7 +118,30 @@ export function TerminalPanel({
                   role="tab"
                   className="tab"
                   aria-selected={tab.key === shown}
+                  tabIndex={tab.key === shown ? 0 : -1}
+                  data-term-tab={tab.key}
                   onClick={() => setCurrent(tab.key)}
+                  onKeyDown={(event) => {
+                    // Arrow keys move along the tab list, as in any tab list.
+                    const list = tabs ?? [];
+                    const at = list.findIndex((t) => t.key === tab.key);
+                    const to =
+                      event.key === 'ArrowRight'
+                        ? list[(at + 1) % list.length]
+                        : event.key === 'ArrowLeft'
+                          ? list[(at - 1 + list.length) % list.length]
+                          : event.key === 'Home'
+                            ? list[0]
+                            : event.key === 'End'
+                              ? list.at(-1)
+                              : undefined;
+                    if (!to) return;
+                    event.preventDefault();
+                    setCurrent(to.key);
+                    requestAnimationFrame(() =>
+                      document.querySelector<HTMLElement>(`[data-term-tab="${to.key}"]`)?.focus(),
+                    );
+                  }}
                 >
                   {label}
                 </button>

@@ -6,7 +6,7 @@ export const SIGN_IN_ERRORS = {
   },
   rate_limited: {
     title: 'Too many wrong access tokens',
-    text: 'Sign-in is paused for a while. Try again in a few minutes.',
+    text: 'Sign-in is paused for 15 minutes after too many wrong tokens (restarting Grove ends the pause).',
   },
 } as const;
 export type SignInErrorCode = keyof typeof SIGN_IN_ERRORS;

@@ -39,6 +39,15 @@ describe('SignInLimit', () => {
     expect(await refusal(limit.check('192.0.2.1'))).toBeUndefined();
   });
 
+  it('does not pause the owner at the machine for a few typos (loopback counts only in all)', async () => {
+    const limit = new SignInLimit();
+    for (let i = 0; i < 20; i++) await limit.failed('127.0.0.1');
+    expect(await refusal(limit.check('127.0.0.1'))).toBeUndefined();
+    expect(await refusal(limit.check('::1'))).toBeUndefined();
+    for (let i = 0; i < 80; i++) await limit.failed('::1');
+    expect((await refusal(limit.check('127.0.0.1')))?.code).toBe('rate_limited');
+  });
+
   it('takes the first forwarded address as the client', () => {
     expect(clientAddress(new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }))).toBe(
       '203.0.113.9',

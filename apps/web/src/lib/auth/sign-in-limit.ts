@@ -13,8 +13,10 @@ export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
  * reached, sign-in answers 429 without looking at the token until the window ends, so guessing
  * learns nothing meanwhile. The client is the forwarded address, which a client can set itself
  * when nothing in front of Grove overwrites it: the limit for everyone together is what holds
- * then (100 guesses per 15 minutes against a token of 16 or more characters). Signed-in
- * browsers are not affected by either.
+ * then (100 guesses per 15 minutes against a token of 16 or more characters). Loopback is not
+ * one client of its own: it is the owner at the machine (or a proxy on it, for everyone), so
+ * the owner's typos do not lock out the startup link for 15 minutes; the limit for everyone
+ * holds there too. Signed-in browsers are not affected by either.
  */
 export class SignInLimit {
   private readonly perClient = new RateLimiterMemory({
@@ -28,7 +30,10 @@ export class SignInLimit {
 
   /** Throws `rate_limited` (429, with retryAfter, limit, remaining, reset) while paused. */
   async check(client: string): Promise<void> {
-    const [mine, all] = await Promise.all([this.perClient.get(client), this.inAll.get('all')]);
+    const [mine, all] = await Promise.all([
+      isLoopback(client) ? null : this.perClient.get(client),
+      this.inAll.get('all'),
+    ]);
     const spent = [
       { res: mine, limit: SIGN_IN_FAILURES_PER_CLIENT },
       { res: all, limit: SIGN_IN_FAILURES_IN_ALL },
@@ -54,12 +59,19 @@ export class SignInLimit {
 
   /** Counts a wrong token. */
   async failed(client: string): Promise<void> {
-    await Promise.all([this.perClient.penalty(client), this.inAll.penalty('all')]);
+    await Promise.all([
+      isLoopback(client) ? undefined : this.perClient.penalty(client),
+      this.inAll.penalty('all'),
+    ]);
   }
 }
 
 function formatWait(seconds: number): string {
   return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+function isLoopback(address: string): boolean {
+  return /^(127\.|::1$|::ffff:127\.)/.test(address);
 }
 
 /** The address a request came from, as Next passes it on (the first forwarded hop). */

@@ -135,7 +135,7 @@ function refusedPage(reason: SignInErrorCode, back: string): string {
 <meta name="color-scheme" content="dark light"><title>Grove: ${title.toLowerCase()}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
 <h1>${title}</h1>
-<p>${text} Sign in with the link Grove printed when it started.</p>
+<p>${text}${reason === 'wrong_token' ? ' Sign in with the link Grove printed when it started.' : ''}</p>
 <p><a href="${back}">Back to sign-in</a></p>
 </body></html>
 `;
