@@ -207,6 +207,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect
       .poll(() => page.evaluate((key) => localStorage.getItem(key), draftKey))
       .toContain('A draft line.');
+    // The tree marks the file that has unsaved edits.
+    await expect(page.locator('[data-path="README.md"]')).toContainText('unsaved edits');
     // The browser asks before it unloads a page with unsaved edits; the user leaves anyway.
     const leave = (dialog: Dialog) => void dialog.accept();
     page.on('dialog', leave);
@@ -232,6 +234,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(readFileSync(readme, 'utf8')).toContain('A draft line.');
     // Saved: the draft is gone, and a reload opens the file as it is on disk.
     expect(await page.evaluate((key) => localStorage.getItem(key), draftKey)).toBeNull();
+    await expect(page.locator('[data-path="README.md"]')).not.toContainText('unsaved edits');
     await page.reload();
     await expect(editor).toContainText('A draft line.');
     await expect(page.getByText(/Restored your unsaved edits/)).toHaveCount(0);

@@ -4,6 +4,7 @@ import type { FileEntry } from '@grove/contract';
 import { useCallback, useEffect, useState } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
+import { browserDraftStorage, DRAFTS_CHANGED_EVENT, draftedPaths } from '@/lib/client/drafts';
 import { errorMessage } from '@/lib/client/format';
 
 interface Props {
@@ -23,6 +24,22 @@ export function FileTree({ sessionId, version, selected, onOpen }: Props) {
   const [open, setOpen] = useState<Set<string>>(() => new Set(['']));
   const [error, setError] = useState<string | undefined>();
   const [manual, setManual] = useState(0);
+  // Files with unsaved edits kept in this browser (and the folders holding them) are marked.
+  const [drafted, setDrafted] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => {
+    const read = () => setDrafted(draftedPaths(browserDraftStorage(), sessionId));
+    read();
+    window.addEventListener(DRAFTS_CHANGED_EVENT, read);
+    window.addEventListener('storage', read);
+    return () => {
+      window.removeEventListener(DRAFTS_CHANGED_EVENT, read);
+      window.removeEventListener('storage', read);
+    };
+  }, [sessionId]);
+  const hasDraft = (entry: FileEntry) =>
+    entry.type === 'file'
+      ? drafted.has(entry.path)
+      : [...drafted].some((p) => p.startsWith(`${entry.path}/`));
 
   const load = useCallback(
     async (dir: string) => {
@@ -77,6 +94,12 @@ export function FileTree({ sessionId, version, selected, onOpen }: Props) {
             {entry.type === 'dir' ? (open.has(entry.path) ? '▾' : '▸') : '·'}
           </span>
           {entry.name}
+          {hasDraft(entry) && (
+            <span className="tree-draft" title="Unsaved edits in this browser">
+              {' '}
+              ●<span className="visually-hidden"> (unsaved edits)</span>
+            </span>
+          )}
         </button>
         {entry.type === 'dir' && open.has(entry.path) && (
           <ul>{renderDir(entry.path, depth + 1)}</ul>

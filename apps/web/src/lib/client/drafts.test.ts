@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { clearDraft, clearSessionDrafts, readDraft, writeDraft, type DraftStorage } from './drafts';
+import {
+  clearDraft,
+  clearSessionDrafts,
+  draftedPaths,
+  readDraft,
+  writeDraft,
+  type DraftStorage,
+} from './drafts';
 
 /** Web Storage semantics over a Map, with an optional quota (setItem throws past it). */
 function memoryStorage(quota = Infinity): DraftStorage & { items: Map<string, string> } {
@@ -57,6 +64,7 @@ describe('editor drafts', () => {
     writeDraft(storage, 's1', 'dir/b', draft);
     writeDraft(storage, 's10', 'a', draft);
     storage.items.set('unrelated', 'kept');
+    expect(draftedPaths(storage, 's1')).toEqual(new Set(['a', 'dir/b']));
     clearSessionDrafts(storage, 's1');
     expect(readDraft(storage, 's1', 'a')).toBeUndefined();
     expect(readDraft(storage, 's1', 'dir/b')).toBeUndefined();

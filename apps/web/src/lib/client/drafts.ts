@@ -7,6 +7,13 @@ import { z } from 'zod';
  */
 const PREFIX = 'grove:draft:';
 
+/** Dispatched on `window` when this tab keeps or drops a draft (other tabs get `storage`). */
+export const DRAFTS_CHANGED_EVENT = 'grove:drafts';
+
+function changed(): void {
+  if (typeof window !== 'undefined') window.dispatchEvent(new Event(DRAFTS_CHANGED_EVENT));
+}
+
 const draftSchema = z.object({
   content: z.string(),
   /** The file's version (SHA-256) the edits were made on: a different one on disk is a conflict. */
@@ -59,7 +66,10 @@ export function writeDraft(
 ): boolean {
   if (!storage) return false;
   try {
-    storage.setItem(keyOf(sessionId, path), JSON.stringify(draft));
+    const key = keyOf(sessionId, path);
+    const isNew = storage.getItem(key) === null;
+    storage.setItem(key, JSON.stringify(draft));
+    if (isNew) changed();
     return true;
   } catch {
     return false;
@@ -67,7 +77,22 @@ export function writeDraft(
 }
 
 export function clearDraft(storage: DraftStorage | undefined, sessionId: string, path: string) {
-  storage?.removeItem(keyOf(sessionId, path));
+  const key = keyOf(sessionId, path);
+  if (storage?.getItem(key) === null) return;
+  storage?.removeItem(key);
+  changed();
+}
+
+/** The paths of a session that have a draft. */
+export function draftedPaths(storage: DraftStorage | undefined, sessionId: string): Set<string> {
+  const paths = new Set<string>();
+  if (!storage) return paths;
+  const prefix = `${PREFIX}${sessionId}:`;
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key?.startsWith(prefix)) paths.add(key.slice(prefix.length));
+  }
+  return paths;
 }
 
 /** Removes every draft of a session (it was deleted). */
