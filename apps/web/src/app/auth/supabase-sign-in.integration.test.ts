@@ -28,6 +28,17 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
 
   const browse = (jar: CookieJar, url: string, init: RequestInit = {}) =>
     browseAs(stack.webUrl, jar, url, init);
+  /** The login page's form, asking to come back to /settings, followed through GitHub. */
+  const signInWithGitHub = (jar: CookieJar) =>
+    browse(jar, `${stack.webUrl}/auth/github`, {
+      method: 'POST',
+      headers: {
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'next=%2Fsettings',
+    });
 
   it('signs in with GitHub, vaults the token encrypted, lists repos, and signs out', async () => {
     const jar = new CookieJar();
@@ -47,15 +58,7 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     });
     expect(crossSite.status).toBe(403);
 
-    const landed = await browse(jar, `${stack.webUrl}/auth/github`, {
-      method: 'POST',
-      headers: {
-        origin: stack.webUrl,
-        'sec-fetch-site': 'same-origin',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'next=%2Fsettings',
-    });
+    const landed = await signInWithGitHub(jar);
     expect(landed.status).toBe(200);
     // Back on the page asked for, and the cookie that carried it across GitHub is gone.
     expect(landed.url).toBe(`${stack.webUrl}/settings`);
@@ -139,15 +142,7 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     Object.assign(github.user, { login: 'mallory', id: 6666, email: 'mallory@example.com' });
     try {
       const jar = new CookieJar();
-      const landed = await browse(jar, `${stack.webUrl}/auth/github`, {
-        method: 'POST',
-        headers: {
-          origin: stack.webUrl,
-          'sec-fetch-site': 'same-origin',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'next=%2Fsettings',
-      });
+      const landed = await signInWithGitHub(jar);
       expect(new URL(landed.url).pathname + new URL(landed.url).search).toBe(
         '/auth/login?error=not_allowed',
       );

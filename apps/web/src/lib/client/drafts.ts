@@ -78,8 +78,8 @@ export function writeDraft(
 
 export function clearDraft(storage: DraftStorage | undefined, sessionId: string, path: string) {
   const key = keyOf(sessionId, path);
-  if (storage?.getItem(key) === null) return;
-  storage?.removeItem(key);
+  if (!storage || storage.getItem(key) === null) return;
+  storage.removeItem(key);
   changed();
 }
 
