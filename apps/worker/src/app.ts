@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 
-import { AppError, MAX_JSON_BODY_BYTES, REQUEST_ID_HEADER } from '@grove/contract';
+import {
+  AppError,
+  MAX_JSON_BODY_BYTES,
+  REQUEST_ID_HEADER,
+  type WorkerTokenClaims,
+} from '@grove/contract';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -30,7 +35,13 @@ import { errorHandler, requestIdOf } from './lib/http';
 import { KeyedMutex } from './lib/keyed-mutex';
 import { createLogger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
-import { secretKey, verifyWorkerToken } from '@grove/worker-token';
+import {
+  assertBodyMatches,
+  bodyDigest,
+  createReplayGuard,
+  secretKey,
+  verifyWorkerToken,
+} from '@grove/worker-token';
 import packageJson from '../package.json' with { type: 'json' };
 
 export interface AppDeps {
@@ -141,17 +152,35 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     ),
   );
 
-  // Everything below requires a request signed by the web.
+  // Everything below requires a request signed by the web, each token used once.
+  const usedTokens = createReplayGuard();
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.claims = await verifyWorkerToken(req.headers.authorization, secret, {
-      method: req.method,
+    res.locals.claims = await verifyWorkerToken(
+      req.headers.authorization,
+      secret,
       // The request target as sent, query included (the token names both).
-      path: req.originalUrl,
-    });
+      { method: req.method, path: req.originalUrl },
+      usedTokens,
+    );
     next();
   });
-  // Larger JSON bodies are refused with 413 (the web applies the same cap).
-  app.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
+  // Larger JSON bodies are refused with 413 (the web applies the same cap). The bytes read
+  // must be the ones the token was signed for; a body no parser reads is never used.
+  app.use(
+    express.json({
+      limit: MAX_JSON_BODY_BYTES,
+      verify: (_req, res, bytes) => {
+        if (bytes.length > 0) (res as Response).locals.bodyDigest = bodyDigest(bytes);
+      },
+    }),
+  );
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    assertBodyMatches(
+      res.locals.claims as WorkerTokenClaims,
+      res.locals.bodyDigest as string | undefined,
+    );
+    next();
+  });
   app.use(sessionRoutes(sessions, metrics));
   app.use(terminalRoutes(terminals));
   app.use(fileRoutes(new FileService(sessions)));

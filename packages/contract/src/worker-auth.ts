@@ -13,7 +13,8 @@ export const WORKER_TOKEN_ISSUER = 'grove-web';
 
 /**
  * Claims of the token the web signs (HS256 with WORKER_SECRET). It names the user and binds
- * the token to one method and path, so a captured token cannot be replayed elsewhere.
+ * the token to one request: method, target, body (`bdy`, its SHA-256) and a one-time id
+ * (`jti`, refused the second time), so a captured token can be used neither elsewhere nor again.
  */
 export const workerTokenClaimsSchema = z.object({
   sub: z.string().min(1).max(200),
@@ -25,6 +26,12 @@ export const workerTokenClaimsSchema = z.object({
     .max(16 * 1024),
   iat: z.number().int(),
   exp: z.number().int(),
+  jti: z.string().min(16).max(64),
+  /** SHA-256 of the request body, base64url; absent when the request has none. */
+  bdy: z
+    .string()
+    .regex(/^[\w-]{43}$/)
+    .optional(),
   login: z.string().max(200).optional(),
   name: z.string().max(200).optional(),
   email: z.string().max(320).optional(),

@@ -1,8 +1,8 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 
-import { secretKey, signWorkerToken } from './sign';
-import { verifyWorkerToken } from './verify';
+import { bodyDigest, secretKey, signWorkerToken } from './sign';
+import { assertBodyMatches, createReplayGuard, verifyWorkerToken } from './verify';
 
 const secret = secretKey('s'.repeat(40));
 const request = { method: 'GET', path: '/sessions' };
@@ -64,5 +64,61 @@ describe('the request a token names', () => {
       await expect(
         verifyWorkerToken(`Bearer ${token}`, secret, { method: 'GET', path: other }),
       ).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+});
+
+describe('one request only', () => {
+  it('accepts a token once when given a replay guard', async () => {
+    const guard = createReplayGuard();
+    const token = await signWorkerToken(secret, { userId: 'u1' }, request);
+    await expect(
+      verifyWorkerToken(`Bearer ${token}`, secret, request, guard),
+    ).resolves.toBeDefined();
+    await expect(
+      verifyWorkerToken(`Bearer ${token}`, secret, request, guard),
+    ).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    const fresh = await signWorkerToken(secret, { userId: 'u1' }, request);
+    await expect(
+      verifyWorkerToken(`Bearer ${fresh}`, secret, request, guard),
+    ).resolves.toBeDefined();
+  });
+
+  it('forgets ids once their tokens could not be accepted anyway', () => {
+    let now = 1_000_000_000_000;
+    const guard = createReplayGuard(() => now);
+    const exp = now / 1000 + 30;
+    expect(guard.claim('a'.repeat(36), exp)).toBe(true);
+    expect(guard.claim('a'.repeat(36), exp)).toBe(false);
+    now += 20_000;
+    expect(guard.claim('b'.repeat(36), exp + 20)).toBe(true);
+    expect(guard.size).toBe(2);
+    // Past the first one's expiry and the clock tolerance: swept on the next claim.
+    now += 20_000;
+    expect(guard.claim('c'.repeat(36), exp + 40)).toBe(true);
+    expect(guard.size).toBe(2);
+  });
+
+  it("binds the body's digest, and a token without a body to no body", async () => {
+    const post = { method: 'POST', path: '/chat' };
+    const body = JSON.stringify({ sessionId: 's1', message: 'hi' });
+    const claims = await verifyWorkerToken(
+      `Bearer ${await signWorkerToken(secret, { userId: 'u1' }, { ...post, body })}`,
+      secret,
+      post,
+    );
+    expect(claims.bdy).toBe(bodyDigest(Buffer.from(body)));
+    expect(() => assertBodyMatches(claims, bodyDigest(body))).not.toThrow();
+    expect(() => assertBodyMatches(claims, bodyDigest(`${body} `))).toThrow(/worker token/);
+    expect(() => assertBodyMatches(claims, undefined)).toThrow(/worker token/);
+    const bare = await verifyWorkerToken(
+      `Bearer ${await signWorkerToken(secret, { userId: 'u1' }, post)}`,
+      secret,
+      post,
+    );
+    expect(bare.bdy).toBeUndefined();
+    expect(() => assertBodyMatches(bare, undefined)).not.toThrow();
+    expect(() => assertBodyMatches(bare, bodyDigest(body))).toThrow(/worker token/);
   });
 });

@@ -51,11 +51,12 @@ export async function requestWorker(call: WorkerCall): Promise<Dispatcher.Respon
   const config = env();
   key ??= secretKey(config.workerSecret);
   const url = new URL(call.path, `${config.workerUrl}/`);
+  const body = call.json === undefined ? undefined : JSON.stringify(call.json);
   const token = signWorkerTokenSync(
     key,
     { userId: call.user.id, login: call.user.login, name: call.user.name, email: call.user.email },
-    // The query too: a token for one file is not a token for another.
-    { method: call.method, path: `${url.pathname}${url.search}` },
+    // The query too: a token for one file is not a token for another. And the body.
+    { method: call.method, path: `${url.pathname}${url.search}`, body },
   );
   const headers: Record<string, string> = {
     ...call.headers,
@@ -63,11 +64,7 @@ export async function requestWorker(call: WorkerCall): Promise<Dispatcher.Respon
     [REQUEST_ID_HEADER]: call.requestId,
   };
   if (call.githubToken) headers[GITHUB_TOKEN_HEADER] = call.githubToken;
-  let body: string | undefined;
-  if (call.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(call.json);
-  }
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const signals = [
     call.signal,
     call.stream ? undefined : AbortSignal.timeout(WORKER_TIMEOUT_MS),

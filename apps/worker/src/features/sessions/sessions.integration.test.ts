@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createSourceRepo, git, makeTempDir } from '@grove/testkit';
+import { secretKey, signWorkerToken } from '@grove/worker-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestWorker, type TestWorker } from '../../testing/harness';
+import { startTestWorker, TEST_SECRET, type TestWorker } from '../../testing/harness';
 
 function onlyMirror(dataDir: string): string {
   const mirrors = readdirSync(path.join(dataDir, 'mirrors')).filter((name) =>
@@ -213,6 +214,43 @@ describe('sessions on real git worktrees', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     }
     expect((await fetch(`${tw.baseUrl}/health`)).status).toBe(200);
+  });
+
+  it('accepts a token once, and only with the body it was signed for', async () => {
+    const key = secretKey(TEST_SECRET);
+    const send = (token: string, body?: string) =>
+      fetch(`${tw.baseUrl}/sessions`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body ?? null,
+      });
+    const read = await signWorkerToken(
+      key,
+      { userId: 'heidi' },
+      { method: 'GET', path: '/sessions' },
+    );
+    expect((await send(read)).status).toBe(200);
+    const again = await send(read);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+
+    const body = JSON.stringify({ repo: repoDir, name: 'signed' });
+    const sign = (signed?: string) =>
+      signWorkerToken(
+        key,
+        { userId: 'heidi' },
+        { method: 'POST', path: '/sessions', body: signed },
+      );
+    // Another body, a body on a token signed without one, and the same JSON re-spaced.
+    for (const [signed, sent] of [
+      [body, JSON.stringify({ repo: repoDir, name: 'tampered' })],
+      [undefined, body],
+      [body, JSON.stringify({ repo: repoDir, name: 'signed' }, null, 1)],
+    ] as const)
+      expect((await send(await sign(signed), sent)).status).toBe(401);
+    const list = (await (await tw.fetchAs('heidi')('/sessions')).json()) as { sessions: unknown[] };
+    expect(list.sessions).toHaveLength(0);
+    expect((await send(await sign(body), body)).status).toBe(201);
   });
 
   it('validates bodies with field details and refuses local repos when not allowed', async () => {
