@@ -65,13 +65,24 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     terminalId: terminalIdSchema,
     seq: z.number().int().nonnegative(),
     /**
-     * Addition to the contract: the PTY's size, which the kept output was last produced at.
+     * Addition to the contract: the size the replay that follows starts at (the PTY's size
+     * when there were no resizes within it; `resize` frames mark those).
      * Optional so that a client still accepts a server that sends the contract's frame only.
      */
     cols: z.number().int().min(TERMINAL_MIN_COLS).max(TERMINAL_MAX_COLS).optional(),
     rows: z.number().int().min(TERMINAL_MIN_ROWS).max(TERMINAL_MAX_ROWS).optional(),
   }),
   z.object({ type: z.literal('output'), data: z.string(), seq: z.number().int().nonnegative() }),
+  /**
+   * Addition to the contract, in replays only: the PTY was resized here, and the output after
+   * `seq` was produced at `cols`×`rows` (render it there, as a client watching then was).
+   */
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(TERMINAL_MIN_COLS).max(TERMINAL_MAX_COLS),
+    rows: z.number().int().min(TERMINAL_MIN_ROWS).max(TERMINAL_MAX_ROWS),
+    seq: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('exit'), exitCode: z.number().int().nullable() }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

@@ -152,6 +152,29 @@ describe('TerminalConnection', () => {
     connection.dispose();
   });
 
+  it('resizes at each size change within a replay, after what came before it is processed', async () => {
+    const { connection, sockets, sinkLog, unprocessed } = setup({ deferProcessing: true });
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = sockets[0]!;
+    socket.frame({ type: 'connected', terminalId: 'term000001', seq: 10, cols: 80, rows: 24 });
+    socket.frame({ type: 'output', data: 'abc', seq: 3 });
+    socket.frame({ type: 'resize', cols: 120, rows: 40, seq: 3 });
+    socket.frame({ type: 'output', data: 'defghij', seq: 10 });
+    // Nothing processed yet: still at the replay's first size.
+    expect(sinkLog).toEqual(['beginReplay 80x24', 'write abc', 'write ', 'write defghij']);
+    unprocessed.shift()!(); // abc
+    expect(sinkLog.at(-1)).toBe('write defghij');
+    unprocessed.shift()!(); // the marker: resized before defghij is parsed
+    expect(sinkLog.at(-1)).toBe('beginReplay 120x40');
+    unprocessed.shift()!();
+    expect(sinkLog.at(-1)).toBe('endReplay');
+    // Live, a resize frame means nothing (the worker sends none; a stray one is ignored).
+    socket.frame({ type: 'resize', cols: 50, rows: 20, seq: 10 });
+    expect(sinkLog.at(-1)).toBe('endReplay');
+    connection.dispose();
+  });
+
   it('holds resizes from opening the socket until the replay ends, also when resuming', async () => {
     const { connection, sockets, sinkLog } = setup();
     connection.resize(40, 20);

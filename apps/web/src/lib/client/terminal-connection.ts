@@ -25,6 +25,7 @@ export interface TerminalSink {
   /**
    * The replay that follows was produced at this size: render it there (cursor movement and
    * wrapping only come out right at the width the shell wrote for) and do not fit meanwhile.
+   * Called again within a replay where the PTY was resized.
    */
   beginReplay: (cols: number, rows: number) => void;
   /** The replay is processed: fit to the container again (xterm reflows what it holds). */
@@ -183,6 +184,14 @@ export class TerminalConnection {
           this.#processed(seq);
           if (last) this.#endReplay(socket);
         });
+        break;
+      }
+      case 'resize': {
+        // The replay's output from here on was produced at another size: resize once what came
+        // before is processed (xterm applies writes in order; a resize is immediate).
+        if (this.#replayUntil === undefined) break;
+        const { cols, rows } = frame;
+        this.#options.sink.write('', () => this.#options.sink.beginReplay(cols, rows));
         break;
       }
       case 'exit':

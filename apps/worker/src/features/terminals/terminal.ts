@@ -36,6 +36,16 @@ interface Attached {
 /** After SIGKILL, how long kill() waits for the shell to be reaped before it gives up waiting. */
 const REAP_AFTER_SIGKILL_MS = 1_000;
 
+/** Size changes remembered for replays; a client resizing without end does not grow this past it. */
+const MAX_SIZE_CHANGES = 256;
+
+/** From `seq` on, the output was produced at `cols`×`rows`. */
+interface SizeChange {
+  seq: number;
+  cols: number;
+  rows: number;
+}
+
 export const PREVIOUS_SHELL_MARKER =
   '\r\n\x1b[2m──── previous shell ended (the worker restarted); this is a new shell ────\x1b[0m\r\n';
 
@@ -78,6 +88,12 @@ export class Terminal {
    * (PTY paused) once it would no longer fit the buffer, so a returning viewer loses nothing.
    */
   #unseenFrom = 0;
+  /**
+   * The sizes the kept output was produced at, oldest first: a replay resizes the client at
+   * each change, as a client watching all along was resized, so what was drawn for one width
+   * is not redrawn at another. The first entry covers everything before the second.
+   */
+  #sizes: SizeChange[];
   readonly #exitListeners: ((terminal: Terminal) => void)[] = [];
   readonly #attachListeners: ((terminal: Terminal, count: number) => void)[] = [];
 
@@ -97,6 +113,7 @@ export class Terminal {
       this.buffer.append(previous.scrollback);
       this.buffer.append(Buffer.from(PREVIOUS_SHELL_MARKER));
     }
+    this.#sizes = [{ seq: this.buffer.start, cols: options.cols, rows: options.rows }];
     this.#pty = pty.spawn(options.shell, ['-l'], {
       name: 'xterm-256color',
       cols: options.cols,
@@ -147,40 +164,68 @@ export class Terminal {
   resize(cols: number, rows: number): void {
     if (!this.running) return;
     this.lastActivity = Date.now();
+    if (cols !== this.cols || rows !== this.rows) {
+      // Output read before the resize was produced at the old size: it gets its seq first.
+      this.#flush();
+      this.#recordSize({ seq: this.seq, cols, rows });
+    }
     this.cols = cols;
     this.rows = rows;
     this.#pty.resize(cols, rows);
   }
 
+  #recordSize(change: SizeChange): void {
+    const sizes = this.#sizes;
+    if (sizes.at(-1)!.seq === change.seq) sizes.pop();
+    sizes.push(change);
+    // Changes before the kept output's start only matter as the size it starts at.
+    while (sizes.length > 1 && sizes[1]!.seq <= this.buffer.start) sizes.shift();
+    if (sizes.length > MAX_SIZE_CHANGES) sizes.shift();
+  }
+
+  /** The size at `seq`, then every later change, for a replay from `seq`. */
+  #sizesFrom(seq: number): SizeChange[] {
+    const later = this.#sizes.filter((change) => change.seq > seq);
+    const before = this.#sizes.filter((change) => change.seq <= seq).at(-1) ?? this.#sizes[0]!;
+    return [{ ...before, seq }, ...later];
+  }
+
   /**
    * Attaches a socket: `connected`, then every kept byte after `since` (all kept bytes when
    * `since` is absent), then live output. Bytes asked for but no longer kept are reported
-   * with an `output_lost` error frame before the replay. `connected` carries the PTY's size:
-   * the kept output was produced at it, so a client of another width renders the replay at
-   * that size first and only then fits and resizes.
+   * with an `output_lost` error frame before the replay. `connected` carries the size the
+   * replay was produced at, and a `resize` frame marks each place the PTY was resized within
+   * it: a client of another width renders the replay at those sizes, then fits and resizes.
    */
   attach(ws: WebSocket, since: number | undefined): Attached {
     this.lastActivity = Date.now();
     this.attachedOnce = true;
     this.#flush();
     const attached: Attached = { ws, sent: 0, acked: 0, acks: false, blockingSince: undefined };
+    let from = since ?? this.buffer.start;
+    const invalidSince = from > this.seq;
+    if (invalidSince) from = this.buffer.start;
+    const replay = this.buffer.since(from);
+    let offset = replay.from;
+    let data = replay.data;
+    const skip = skipPartialCharacter(data);
+    offset += skip;
+    data = data.subarray(skip);
+    const [size, ...changes] = this.#sizesFrom(offset);
     send(ws, {
       type: 'connected',
       terminalId: this.id,
       seq: this.seq,
-      cols: this.cols,
-      rows: this.rows,
+      cols: size!.cols,
+      rows: size!.rows,
     });
-    let from = since ?? this.buffer.start;
-    if (from > this.seq) {
+    if (invalidSince) {
       send(ws, {
         type: 'error',
         code: 'invalid_since',
-        message: `since=${from} is past this terminal's output (${this.seq}); replaying what is kept`,
+        message: `since=${since} is past this terminal's output (${this.seq}); replaying what is kept`,
       });
-      from = this.buffer.start;
     }
-    const replay = this.buffer.since(from);
     if (replay.lost > 0) {
       send(ws, {
         type: 'error',
@@ -188,13 +233,17 @@ export class Terminal {
         message: `${replay.lost} bytes of output before seq ${replay.from} are no longer kept`,
       });
     }
-    let offset = replay.from;
-    let data = replay.data;
-    const skip = skipPartialCharacter(data);
-    offset += skip;
-    data = data.subarray(skip);
     while (data.length > 0) {
-      const piece = data.subarray(0, TerminalLimits.BatchMaxBytes);
+      const change = changes[0];
+      if (change && change.seq <= offset) {
+        send(ws, { type: 'resize', cols: change.cols, rows: change.rows, seq: change.seq });
+        changes.shift();
+        continue;
+      }
+      const piece = data.subarray(
+        0,
+        Math.min(TerminalLimits.BatchMaxBytes, change ? change.seq - offset : Infinity),
+      );
       const length =
         piece.length === data.length ? piece.length : utf8BoundaryLength(piece) || piece.length;
       offset += length;

@@ -235,28 +235,50 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     await client.close();
   });
 
-  it('tells every new socket the size the kept output was produced at (the latest resize)', async () => {
+  it('tells every new socket the sizes the kept output was produced at, resizes included', async () => {
     const session = await createSession(tw, 'hank', repo);
     const first = await openTerminal(tw, 'hank', session.id);
     await first.client.waitFor((c) => c.frames.some((f) => f.type === 'connected'));
     expect(first.client.frames[0]).toMatchObject({ type: 'connected', cols: 80, rows: 24 });
+    first.client.input('echo at-80\r');
+    await first.client.waitFor(/at-80\r\n/);
     first.client.send({ type: 'resize', cols: 120, rows: 40 });
     first.client.input('stty size; printf "%0120d\\n" 7\r');
     await first.client.waitFor(/40 120\r\n/);
     await first.client.waitFor(/0{119}7/);
     await first.client.close();
 
-    // A phone attaching later must learn 120×40 to render the replayed 120-column line right.
+    // A phone attaching later must learn 80×24 for the first prompt, then 120×40 from the resize
+    // on, to render the replayed 120-column line right.
     const second = await openTerminal(tw, 'hank', session.id, { terminalId: first.terminalId });
     await second.client.waitFor(/0{119}7/);
-    const connected = second.client.frames[0];
+    const [connected, ...rest] = second.client.frames;
     expect(connected).toEqual({
       type: 'connected',
       terminalId: first.terminalId,
       seq: expect.any(Number),
+      cols: 80,
+      rows: 24,
+    });
+    const resizeAt = rest.findIndex((frame) => frame.type === 'resize');
+    expect(rest[resizeAt]).toEqual({
+      type: 'resize',
       cols: 120,
       rows: 40,
+      seq: expect.any(Number),
     });
+    // It falls between output frames, at the seq the output before it ends on.
+    const before = rest.slice(0, resizeAt).filter((frame) => frame.type === 'output');
+    expect(before.at(-1)).toMatchObject({ seq: (rest[resizeAt] as { seq: number }).seq });
+    const after = rest
+      .slice(resizeAt + 1)
+      .map((frame) => (frame.type === 'output' ? frame.data : ''))
+      .join('');
+    expect(after).toContain('40 120');
+    expect(before.map((frame) => (frame as { data: string }).data).join('')).not.toContain(
+      '40 120',
+    );
+    expect(rest.filter((frame) => frame.type === 'resize')).toHaveLength(1);
     // Resumed sockets get it too, even with nothing to replay.
     const since = second.client.lastSeq;
     await second.client.close();
