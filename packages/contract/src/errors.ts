@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   local_repos_disabled: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   invalid_transition: 409,
   payload_too_large: 413,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createSourceRepo, makeTempDir, TerminalClient } from '@grove/testkit';
@@ -156,6 +156,10 @@ describe('web app against a real worker', () => {
       ['DELETE', '/api/workspace/session/abcdefghij0123'],
       ['GET', '/api/workers/status'],
       ['GET', '/api/does-not-exist'],
+      // Methods a route does not answer: still 401 first, nothing revealed.
+      ['POST', '/api/workspace/sessions'],
+      ['PUT', '/api/workspace/chat'],
+      ['PATCH', '/api/workspace/session/abcdefghij0123'],
     ] as const) {
       const response = await fetch(`${stack.webUrl}${p}`, { method });
       expect(response.status, `${method} ${p}`).toBe(401);
@@ -165,6 +169,43 @@ describe('web app against a real worker', () => {
       headers: { cookie: 'grove_session=eyJhbGciOiJIUzI1NiJ9.e30.x' },
     });
     expect(forged.status).toBe(401);
+  });
+
+  it('answers a method a route does not take with 405 in the contract shape and Allow', async () => {
+    const apiDir = path.resolve(import.meta.dirname);
+    const routes = readdirSync(apiDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => path.basename(file) === 'route.ts' && !file.startsWith('[...path]'))
+      .map((file) => {
+        const source = readFileSync(path.join(apiDir, file), 'utf8');
+        const own = [...source.matchAll(/export (?:const|async function|function) ([A-Z]+)\b/g)];
+        const others = /export const \{ ([A-Z, ]+) \} = otherMethods/.exec(source)?.[1];
+        const url = `/api/${path.dirname(file)}`.replace(/\[\w+\]/g, 'abcdefghij0123');
+        return { url, own: own.map((m) => m[1]!), others: others?.split(', ') ?? [] };
+      });
+    expect(routes.length).toBeGreaterThan(20);
+    for (const route of routes) {
+      // Every method is answered, by the route or by otherMethods: none falls to Next's empty 405.
+      expect([...route.own, ...route.others].sort(), route.url).toEqual([
+        'DELETE',
+        'GET',
+        'PATCH',
+        'POST',
+        'PUT',
+      ]);
+      for (const method of route.others) {
+        const response = await api(route.url, { method });
+        expect(response.status, `${method} ${route.url}`).toBe(405);
+        const body = (await response.json()) as ErrorBody;
+        expect(body.error.code).toBe('method_not_allowed');
+        const allow = response.headers.get('allow')!.split(', ');
+        expect(allow).toEqual(expect.arrayContaining(route.own));
+        expect(allow).not.toContain(method);
+      }
+    }
+    // Open routes answer it without a session.
+    const health = await fetch(`${stack.webUrl}/api/health`, { method: 'DELETE' });
+    expect(health.status).toBe(405);
+    expect(health.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('proxies create, list, get and delete to the worker, which makes a real worktree', async () => {

@@ -6,6 +6,7 @@ import {
 } from '@grove/contract';
 
 import { env } from '@/env';
+import { otherMethods } from '@/lib/api/other-methods';
 import { assertSameOrigin, withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -39,3 +40,5 @@ export const GET = withUser(async ({ req, user, requestId }) => {
     headers: { 'cache-control': 'no-store', 'x-request-id': requestId },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -2,6 +2,7 @@ import { AppError, parseOrThrow } from '@grove/contract';
 import { z } from 'zod';
 
 import { env } from '@/env';
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { githubConnection, removeGitHubToken, storeGitHubToken } from '@/lib/auth/github-token';
 
@@ -39,3 +40,5 @@ export const DELETE = withUser(async ({ user }) => {
   await removeGitHubToken(user.id);
   return new Response(null, { status: 204, headers: NO_STORE });
 });
+
+export const { POST, PATCH } = otherMethods(['GET', 'PUT', 'DELETE']);

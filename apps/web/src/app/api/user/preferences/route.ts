@@ -1,5 +1,6 @@
 import { parseOrThrow, userPreferencesPatchSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { getPreferences, updatePreferences } from '@/lib/preferences/preferences';
 
@@ -19,3 +20,5 @@ export const PUT = withUser(async ({ req, user }) => {
     { headers: NO_STORE },
   );
 });
+
+export const { POST, PATCH, DELETE } = otherMethods(['GET', 'PUT']);

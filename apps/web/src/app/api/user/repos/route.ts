@@ -1,5 +1,6 @@
 import { AppError } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { githubTokenFor } from '@/lib/auth/github-token';
 import { listUserRepos } from '@/lib/github/user-repos';
@@ -16,3 +17,5 @@ export const GET = withUser(async ({ user, requestId }) => {
     { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

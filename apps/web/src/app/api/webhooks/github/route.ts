@@ -11,6 +11,7 @@ import type { NextRequest } from 'next/server';
 
 import { env } from '@/env';
 import { handleApiError } from '@/lib/api/errors';
+import { otherMethods } from '@/lib/api/other-methods';
 import { readBody } from '@/lib/api/request-body';
 import { toWorkerForward, verifyGitHubSignature } from '@/lib/webhooks/github-webhook';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
@@ -62,3 +63,5 @@ export async function POST(req: NextRequest): Promise<Response> {
     return handleApiError(error, requestId);
   }
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST'], { open: true });

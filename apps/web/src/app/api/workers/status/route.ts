@@ -1,6 +1,7 @@
 import { versionResponseSchema, type WorkerStatus } from '@grove/contract';
 
 import { env } from '@/env';
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { readWorkerHeartbeat } from '@/lib/workers/supabase-workers';
 
@@ -58,3 +59,5 @@ export const GET = withUser(async ({ requestId }) => {
     { headers: { 'cache-control': 'no-store', 'x-request-id': requestId } },
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,6 +1,7 @@
 import { sessionListResponseSchema } from '@grove/contract';
 
 import { env } from '@/env';
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { mergeSessions } from '@/lib/sessions/merge-sessions';
 import { readSessionsFromSupabase } from '@/lib/sessions/supabase-sessions';
@@ -26,3 +27,5 @@ export const GET = withUser(async ({ user, requestId }) => {
     key: 'sessions',
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

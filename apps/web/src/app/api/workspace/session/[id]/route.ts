@@ -1,6 +1,7 @@
 import { parseOrThrow, sessionIdSchema } from '@grove/contract';
 
 import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -23,3 +24,5 @@ export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
   await recordActivityOnSuccess(user, 'session.deleted', relayed, () => ({ sessionId: id }));
   return relayed;
 });
+
+export const { POST, PUT, PATCH } = otherMethods(['GET', 'DELETE']);

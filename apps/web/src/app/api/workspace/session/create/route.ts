@@ -1,6 +1,7 @@
 import { createSessionBodySchema, idempotencyKeySchema, parseOrThrow } from '@grove/contract';
 
 import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { githubTokenFor } from '@/lib/auth/github-token';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
@@ -31,3 +32,5 @@ export const POST = withUser(async ({ req, user, requestId }) => {
   }
   return relayed;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

@@ -1,5 +1,6 @@
 import { chatPermissionBodySchema, parseOrThrow, sessionIdSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -19,3 +20,5 @@ export const POST = withUser<Params>(async ({ req, user, params, requestId }) =>
     requestId,
   );
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

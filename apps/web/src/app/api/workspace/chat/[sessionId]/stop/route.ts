@@ -1,5 +1,6 @@
 import { parseOrThrow, sessionIdSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -12,3 +13,5 @@ export const POST = withUser<Params>(async ({ user, params, requestId }) => {
     requestId,
   );
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

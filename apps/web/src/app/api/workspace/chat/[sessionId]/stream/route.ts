@@ -1,5 +1,6 @@
 import { lastEventIdSchema, parseOrThrow, sessionIdSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { proxySse } from '@/lib/worker/sse-proxy';
 
@@ -23,3 +24,5 @@ export const GET = withUser<Params>(async ({ req, user, params, requestId }) => 
     req.signal,
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

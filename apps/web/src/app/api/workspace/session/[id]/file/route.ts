@@ -1,5 +1,6 @@
 import { parseOrThrow, readFileQuerySchema, writeFileBodySchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -12,3 +13,5 @@ export const PUT = withUser<{ id: string }>(async (ctx) => {
   const body = parseOrThrow(writeFileBodySchema, await readJson(ctx.req), 'file');
   return proxySessionCall(ctx, { method: 'PUT', suffix: '/file', json: body });
 });
+
+export const { POST, PATCH, DELETE } = otherMethods(['GET', 'PUT']);

@@ -1,6 +1,7 @@
 import { chatMessagesResponseSchema, parseOrThrow, sessionIdSchema } from '@grove/contract';
 
 import { env } from '@/env';
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { mergeHistory } from '@/lib/chat/merge-history';
 import { readHistoryFromSupabase } from '@/lib/chat/supabase-history';
@@ -34,3 +35,5 @@ export const GET = withUser<Params>(async ({ user, params, requestId }) => {
     key: 'messages',
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

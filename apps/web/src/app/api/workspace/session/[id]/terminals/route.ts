@@ -1,5 +1,6 @@
 import { parseOrThrow, sessionIdSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -11,3 +12,5 @@ export const GET = withUser<{ id: string }>(async ({ user, params, requestId }) 
     requestId,
   );
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

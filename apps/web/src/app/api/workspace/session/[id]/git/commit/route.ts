@@ -1,6 +1,7 @@
 import { gitCommitBodySchema, parseOrThrow } from '@grove/contract';
 
 import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -17,3 +18,5 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
   }));
   return response;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

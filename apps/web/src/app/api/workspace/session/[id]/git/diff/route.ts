@@ -1,5 +1,6 @@
 import { gitDiffQuerySchema, parseOrThrow } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -7,3 +8,5 @@ export const GET = withUser<{ id: string }>(async (ctx) => {
   parseOrThrow(gitDiffQuerySchema, Object.fromEntries(ctx.req.nextUrl.searchParams), 'query');
   return proxySessionCall(ctx, { method: 'GET', suffix: '/git/diff', query: ['path'] });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,6 +1,7 @@
 import { createPullRequestBodySchema, parseOrThrow } from '@grove/contract';
 
 import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -18,3 +19,5 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
   });
   return response;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

@@ -1,4 +1,5 @@
 import { recordActivityOnSuccess } from '@/lib/activity/record-activity';
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -14,3 +15,5 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
   }));
   return response;
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

@@ -1,3 +1,4 @@
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -5,3 +6,5 @@ import { proxySessionCall } from '@/lib/worker/session-proxy';
 export const GET = withUser<{ id: string }>((ctx) =>
   proxySessionCall(ctx, { method: 'GET', suffix: '/git/saved-work' }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);

@@ -1,5 +1,6 @@
 import { parseOrThrow, updateFromBaseBodySchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
 import { proxySessionCall } from '@/lib/worker/session-proxy';
 
@@ -14,3 +15,5 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
     needsGitHub: true,
   });
 });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);

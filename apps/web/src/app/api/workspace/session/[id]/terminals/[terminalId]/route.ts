@@ -1,5 +1,6 @@
 import { parseOrThrow, sessionIdSchema, terminalIdSchema } from '@grove/contract';
 
+import { otherMethods } from '@/lib/api/other-methods';
 import { withUser } from '@/lib/api/with-user';
 import { callWorker, relayWorkerResponse } from '@/lib/worker/worker-client';
 
@@ -22,3 +23,5 @@ export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
     requestId,
   );
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods(['DELETE']);
