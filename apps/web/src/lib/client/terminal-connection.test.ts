@@ -175,6 +175,23 @@ describe('TerminalConnection', () => {
     connection.dispose();
   });
 
+  it("does not type xterm's answers to replayed queries into the shell", async () => {
+    const { connection, sockets, unprocessed } = setup({ deferProcessing: true });
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    const socket = sockets[0]!;
+    const inputs = () => socket.sent.filter((f) => (f as { type: string }).type === 'input');
+    socket.frame({ type: 'connected', terminalId: 'term000001', seq: 8, cols: 80, rows: 24 });
+    // vim's old device-attributes query, replayed: xterm answers it while parsing.
+    socket.frame({ type: 'output', data: '\x1b[c vim', seq: 8 });
+    connection.input('\x1b[?1;2c');
+    expect(inputs()).toEqual([]);
+    unprocessed.shift()!(); // the replay is processed: input flows again
+    connection.input('ls\r');
+    expect(inputs()).toEqual([{ type: 'input', data: 'ls\r' }]);
+    connection.dispose();
+  });
+
   it('holds resizes from opening the socket until the replay ends, also when resuming', async () => {
     const { connection, sockets, sinkLog } = setup();
     connection.resize(40, 20);

@@ -69,6 +69,8 @@ export class TerminalConnection {
   #holdResize = false;
   /** While replaying: the seq (from `connected`) whose output ends the replay. */
   #replayUntil: number | undefined;
+  /** From `connected` until the replay is processed (its last output frame may have arrived). */
+  #replaying = false;
   #disposed = false;
   #exited = false;
 
@@ -97,7 +99,13 @@ export class TerminalConnection {
     void this.#connect();
   }
 
+  /**
+   * Keystrokes for the shell. Dropped while a replay renders: xterm answers the queries in old
+   * output (cursor position, device attributes, colours) through the same channel, and those
+   * answers would be typed into the shell, which asked nothing now. A replay takes a moment.
+   */
   input(data: string): void {
+    if (this.#replaying) return;
     this.#send({ type: 'input', data });
   }
 
@@ -226,11 +234,13 @@ export class TerminalConnection {
       return;
     }
     this.#replayUntil = seq;
+    this.#replaying = true;
     if (cols !== undefined && rows !== undefined) this.#options.sink.beginReplay(cols, rows);
   }
 
   /** Fits again (a fit reports its size through `resize`, held until now), then sends it. */
   #endReplay(socket: WebSocket): void {
+    this.#replaying = false;
     this.#options.sink.endReplay();
     // A socket opened since holds its sizes until its own replay ends.
     if (this.#socket !== socket) return;
@@ -254,6 +264,7 @@ export class TerminalConnection {
       this.#replayUntil = undefined;
       this.#options.sink.endReplay();
     }
+    this.#replaying = false;
     if (this.#disposed || this.#exited) return;
     if (code === CLOSE_TERMINAL_GONE) {
       this.#options.onStatus({ kind: 'failed', message: reason || 'The terminal is gone' });
