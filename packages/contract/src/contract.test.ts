@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { AppError, appErrorFromBody, errorBodySchema, parseOrThrow } from './errors';
 import { formatBytes, worktreePathSchema } from './files';
+import { diffSectionPath, pathOnFileLine, unquoteGitPath } from './git-diff-paths';
+import { userPreferencesPatchSchema, userPreferencesSchema } from './preferences';
 import {
   branchNameSchema,
   canTransition,
@@ -177,5 +179,53 @@ describe('worktreePathSchema', () => {
     expect(worktreePathSchema.safeParse(`a/${'n'.repeat(255)}`).success).toBe(true);
     expect(worktreePathSchema.safeParse(`a/${'n'.repeat(256)}`).success).toBe(false);
     expect(worktreePathSchema.safeParse('é'.repeat(128)).success).toBe(false);
+  });
+});
+
+describe('paths in git diff output', () => {
+  it('undoes C-quoting: escapes, octal bytes (UTF-8), and leaves unquoted text alone', () => {
+    expect(unquoteGitPath('"b/back\\\\slash \\"q\\".txt"')).toBe('b/back\\slash "q".txt');
+    expect(unquoteGitPath('"b/tab\\there\\nnl"')).toBe('b/tab\there\nnl');
+    expect(unquoteGitPath('"b/\\360\\237\\230\\200 smile.md"')).toBe('b/😀 smile.md');
+    expect(unquoteGitPath('b/plain name')).toBe('b/plain name');
+  });
+
+  it('reads ---/+++ lines: the TAB after a name with a space, quoted names, /dev/null', () => {
+    expect(pathOnFileLine('+++ b/big diff file.txt\t')).toBe('big diff file.txt');
+    expect(pathOnFileLine('--- a/new dir/sub/f.md\t')).toBe('new dir/sub/f.md');
+    expect(pathOnFileLine('+++ "b/back\\\\slash.txt"')).toBe('back\\slash.txt');
+    expect(pathOnFileLine('+++ /dev/null')).toBeUndefined();
+  });
+
+  it('reads a section: new path, old path for a deletion, rename target, header alone', () => {
+    expect(diffSectionPath(['diff --git a/x y b/x y', '--- /dev/null', '+++ b/x y\t'])).toBe('x y');
+    expect(diffSectionPath(['diff --git a/gone b/gone', '--- a/gone', '+++ /dev/null'])).toBe(
+      'gone',
+    );
+    expect(
+      diffSectionPath([
+        'diff --git a/old name b/new name',
+        'similarity index 100%',
+        'rename from old name',
+        'rename to new name',
+      ]),
+    ).toBe('new name');
+    // Binary or mode-only sections have no ---/+++ lines: the header, split in the middle.
+    expect(diffSectionPath(['diff --git a/a b/c b/a b/c', 'Binary files differ'])).toBe('a b/c');
+    expect(diffSectionPath(['diff --git "a/q\\"x" "b/q\\"x"', 'old mode 100644'])).toBe('q"x');
+  });
+});
+
+describe('preferences', () => {
+  it('takes as default base branch only a name session create accepts', () => {
+    for (const bad of ['../x', '-x', 'a..b', 'x.lock', 'end/'])
+      expect(userPreferencesPatchSchema.safeParse({ defaultBaseBranch: bad }).success, bad).toBe(
+        false,
+      );
+    expect(userPreferencesPatchSchema.parse({ defaultBaseBranch: 'release/1.2' })).toEqual({
+      defaultBaseBranch: 'release/1.2',
+    });
+    // One stored before the rule reads as none rather than breaking every read.
+    expect(userPreferencesSchema.parse({ defaultBaseBranch: '../x' }).defaultBaseBranch).toBe(null);
   });
 });

@@ -8,3 +8,4 @@ export * from './git';
 export * from './chat';
 export * from './preferences';
 export * from './chat-history';
+export * from './git-diff-paths';

@@ -1,20 +1,18 @@
 import { z } from 'zod';
 
+import { branchNameSchema } from './sessions';
+
 /**
  * A user's preferences (`GET`/`PUT /api/user/preferences`). Small on purpose: each field has a
  * default, so an empty or partial stored object always reads as a whole one.
  */
 export const userPreferencesSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
-  /** The base branch new sessions start from (instead of the repository's default branch). */
-  defaultBaseBranch: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .regex(/^[\w./-]+$/, 'is not a branch name')
-    .nullable()
-    .default(null),
+  /**
+   * The base branch new sessions start from (instead of the repository's default branch): a
+   * name session create accepts. One stored before that rule reads as none.
+   */
+  defaultBaseBranch: branchNameSchema.nullable().default(null).catch(null),
   terminalFontSize: z.number().int().min(8).max(32).default(13),
 });
 export type UserPreferences = z.infer<typeof userPreferencesSchema>;
@@ -23,13 +21,7 @@ export type UserPreferences = z.infer<typeof userPreferencesSchema>;
 export const userPreferencesPatchSchema = z
   .object({
     theme: z.enum(['system', 'light', 'dark']),
-    defaultBaseBranch: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .regex(/^[\w./-]+$/, 'is not a branch name')
-      .nullable(),
+    defaultBaseBranch: branchNameSchema.nullable(),
     terminalFontSize: z.number().int().min(8).max(32),
   })
   .partial()

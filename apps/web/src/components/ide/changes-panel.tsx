@@ -282,12 +282,20 @@ export function ChangesPanel({ sessionId, session, version, onChanged }: Props) 
         )}
         {diff ? (
           <>
-            <DiffView diff={diff.diff} />
             {diff.truncated && (
               <p className="muted small pad">
-                The diff is cut; large files are listed with their size only.
+                Some files&apos; diffs are too large to show at once; they are marked below and load
+                one at a time.
               </p>
             )}
+            <DiffView
+              diff={diff}
+              loadFile={(path) =>
+                apiFetch<GitDiffResponse>(`${base}/diff?${new URLSearchParams({ path })}`, {
+                  cache: 'no-store',
+                })
+              }
+            />
           </>
         ) : (
           <p className="muted pad">Loading diff…</p>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseUnifiedDiff } from './unified-diff';
+import { filesToShow, parseUnifiedDiff } from './unified-diff';
 
 const DIFF = `diff --git a/README.md b/README.md
 index 1111111..2222222 100644
@@ -59,5 +59,47 @@ describe('parseUnifiedDiff', () => {
 
   it('answers no files for an empty diff', () => {
     expect(parseUnifiedDiff('')).toEqual([]);
+  });
+});
+
+describe('filesToShow', () => {
+  const section = (path: string, lines: number) =>
+    `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\t\n@@ -0,0 +1,${lines} @@\n${Array.from({ length: lines }, (_, i) => `+${i + 1}\n`).join('')}`;
+
+  it("follows the worker's list: cut files say so, left-out files appear, loaded files replace", () => {
+    const answer = {
+      diff: section('a b.txt', 2) + section('big.txt', 3),
+      files: [
+        { path: 'a b.txt', truncated: false, bytes: 60 },
+        { path: 'big.txt', truncated: true, bytes: 90_000 },
+        { path: 'left out.txt', truncated: true, bytes: 70_000 },
+      ],
+      truncated: true,
+    };
+    const shown = filesToShow(answer, {});
+    expect(shown.map((f) => [f.path, f.parsed?.additions, f.cutFrom])).toEqual([
+      ['a b.txt', 2, undefined],
+      ['big.txt', 3, 90_000],
+      ['left out.txt', undefined, 70_000],
+    ]);
+    const whole = {
+      'big.txt': {
+        diff: section('big.txt', 10),
+        files: [{ path: 'big.txt', truncated: false, bytes: 90_000 }],
+        truncated: false,
+      },
+    };
+    expect(filesToShow(answer, whole)[1]).toMatchObject({
+      path: 'big.txt',
+      parsed: { additions: 10 },
+      cutFrom: undefined,
+    });
+  });
+
+  it('names files as the worker does: quoted names and the TAB after a name with a space', () => {
+    const diff =
+      'diff --git "a/back\\\\slash.txt" "b/back\\\\slash.txt"\nnew file mode 100644\n--- /dev/null\n+++ "b/back\\\\slash.txt"\n@@ -0,0 +1 @@\n+x\n';
+    expect(parseUnifiedDiff(diff)[0]!.path).toBe('back\\slash.txt');
+    expect(parseUnifiedDiff(section('x y.md', 1))[0]!.path).toBe('x y.md');
   });
 });

@@ -1,3 +1,10 @@
+import {
+  pathOnFileLine,
+  pathOnGitHeader,
+  unquoteGitPath,
+  type GitDiffResponse,
+} from '@grove/contract';
+
 export type DiffLineKind = 'add' | 'del' | 'context' | 'hunk' | 'meta';
 
 export interface DiffLine {
@@ -20,11 +27,6 @@ export interface DiffFile {
 
 const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 
-function pathFromHeader(line: string): string | undefined {
-  const match = /^diff --git a\/(.+) b\/(.+)$/.exec(line);
-  return match?.[2];
-}
-
 /** Splits a `git diff` unified diff into files with numbered lines, for display. */
 export function parseUnifiedDiff(diff: string): DiffFile[] {
   const files: DiffFile[] = [];
@@ -37,7 +39,7 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   for (const line of lines) {
     if (line.startsWith('diff --git ')) {
       file = {
-        path: pathFromHeader(line) ?? line.slice(11),
+        path: pathOnGitHeader(line) ?? line.slice(11),
         additions: 0,
         deletions: 0,
         binary: false,
@@ -55,7 +57,13 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
       inHunk = true;
       file.lines.push({ kind: 'hunk', text: line });
     } else if (!inHunk) {
-      if (line.startsWith('+++ b/')) file.path = line.slice(6);
+      // Named as the worker names it in `files` (quoting and a name's trailing TAB undone).
+      const named = line.startsWith('+++ ')
+        ? pathOnFileLine(line)
+        : line.startsWith('rename to ')
+          ? unquoteGitPath(line.slice(10))
+          : undefined;
+      if (named !== undefined) file.path = named;
       if (/^Binary files .* differ$/.test(line) || line === 'GIT binary patch') file.binary = true;
       file.lines.push({ kind: 'meta', text: line });
     } else if (line.startsWith('+')) {
@@ -76,4 +84,42 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     }
   }
   return files;
+}
+
+/** One file as the Changes panel shows it: its parsed diff (if any came) and how complete. */
+export interface ShownDiffFile {
+  path: string;
+  parsed: DiffFile | undefined;
+  /** Bytes of the file's whole diff, when what is shown is cut (or nothing came). */
+  cutFrom: number | undefined;
+}
+
+/**
+ * The files of a diff answer, in the worker's order: its `files` list is complete (files left
+ * out at the total cap too), the parsed sections fill it in, and `whole` holds files loaded
+ * one at a time (`?path=`) in place of their cut sections.
+ */
+export function filesToShow(
+  diff: GitDiffResponse,
+  whole: Readonly<Record<string, GitDiffResponse>>,
+): ShownDiffFile[] {
+  const parsed = new Map(parseUnifiedDiff(diff.diff).map((file) => [file.path, file]));
+  const shown: ShownDiffFile[] = diff.files.map((entry) => {
+    const loaded = whole[entry.path];
+    if (loaded)
+      return {
+        path: entry.path,
+        parsed: parseUnifiedDiff(loaded.diff)[0],
+        cutFrom: loaded.truncated ? loaded.files[0]?.bytes : undefined,
+      };
+    return {
+      path: entry.path,
+      parsed: parsed.get(entry.path),
+      cutFrom: entry.truncated ? entry.bytes : undefined,
+    };
+  });
+  const listed = new Set(diff.files.map((entry) => entry.path));
+  for (const [path, file] of parsed)
+    if (!listed.has(path)) shown.push({ path, parsed: file, cutFrom: undefined });
+  return shown;
 }

@@ -13,14 +13,22 @@ import {
 } from '@grove/contract';
 
 import type { RequestContext, SessionService } from '../sessions/session-service';
-import { isGitInternal, resolveInWorktree, type ResolvedPath } from './worktree-paths';
+import {
+  isGitInternal,
+  isReservedGitName,
+  resolveInWorktree,
+  type ResolvedPath,
+} from './worktree-paths';
 
 /** Bytes looked at for a NUL to call a file binary (git uses the same heuristic). */
 const BINARY_SNIFF_BYTES = 8000;
 
 function refuseGitInternal(resolved: ResolvedPath): void {
   if (isGitInternal(resolved.relative))
-    throw new AppError('forbidden', '.git is not accessible through the files API');
+    throw new AppError(
+      'forbidden',
+      '.git (in any case, or a name git treats as it) is not accessible through the files API',
+    );
 }
 
 /** List, read and write inside one session's worktree, and nowhere else. */
@@ -41,7 +49,7 @@ export class FileService {
     const names = await readdir(resolved.absolute, { withFileTypes: true });
     const entries: FileEntry[] = [];
     for (const dirent of names) {
-      if (dirent.name === '.git') continue;
+      if (isReservedGitName(dirent.name)) continue;
       const rel = resolved.relative ? `${resolved.relative}/${dirent.name}` : dirent.name;
       let target: ResolvedPath;
       try {

@@ -5,7 +5,7 @@ import { worktreePathSchema } from '@grove/contract';
 import { makeTempDir } from '@grove/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { resolveInWorktree } from './worktree-paths';
+import { isGitInternal, resolveInWorktree } from './worktree-paths';
 
 describe('worktree paths', () => {
   const temp = makeTempDir('grove-paths-');
@@ -35,5 +35,23 @@ describe('worktree paths', () => {
     await expect(resolveInWorktree(root, 'etc/new-file')).rejects.toMatchObject({ status: 403 });
     await expect(resolveInWorktree(root, 'dangling')).rejects.toMatchObject({ status: 403 });
     await expect(resolveInWorktree(root, '../outside')).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe('isGitInternal', () => {
+  it('covers every name git refuses to track, in any case, and nothing else', () => {
+    for (const refused of [
+      '.git',
+      '.GIT/x',
+      'a/.Git/b',
+      'git~1/x',
+      'GIT~1',
+      '.git.',
+      '.git /x',
+      '.git:s',
+    ])
+      expect(isGitInternal(refused), refused).toBe(true);
+    for (const fine of ['.gitignore', '.github/workflows/ci.yml', 'x.git', 'git', 'my.git.d/x'])
+      expect(isGitInternal(fine), fine).toBe(false);
   });
 });

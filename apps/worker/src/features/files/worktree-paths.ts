@@ -64,8 +64,18 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
   };
 }
 
+/**
+ * A name git keeps for itself and refuses to track: `.git` in any case, and the aliases Windows
+ * file systems resolve to it (`.git.`, `.git `, `git~1`, `.git:stream`), which git refuses on
+ * every system (core.protectNTFS is on by default).
+ */
+export function isReservedGitName(name: string): boolean {
+  return /^(?:\.git[. ]*|git~1)(?::.*)?$/i.test(name);
+}
+
 /** True for `.git` and anything under it: git's own state is not the browser's to touch. */
 export function isGitInternal(relative: string): boolean {
-  // Any repository's insides, a nested one's too (its hooks would run for git commands there).
-  return relative.split('/').includes('.git');
+  // Any repository's insides, a nested one's too (its hooks would run for git commands there),
+  // and names git would refuse to commit (a `.GIT` folder would make every commit fail).
+  return relative.split('/').some(isReservedGitName);
 }

@@ -7,6 +7,7 @@ import { AppError, type WorkerTokenClaims } from '@grove/contract';
 import type { SimpleGit } from 'simple-git';
 
 import { createGit, REMOTE_REFS, type GitEnvOptions } from '../../lib/git';
+import { isReservedGitName } from '../files/worktree-paths';
 
 /** Paths are printed raw (no C-quoting) so they can be matched and shown as they are. */
 export const RAW_PATHS = ['-c', 'core.quotePath=false'];
@@ -34,11 +35,12 @@ export function identityArgs(identity: GitIdentity): string[] {
  * Runs `task` with a git client whose index is a scratch copy of the worktree's, with every
  * change (untracked files included) added to it. The real index and the working tree are
  * never touched, so a snapshot or a diff can see everything without disturbing the user.
+ * `skipped`: what git could not add (see addEverything).
  */
 export async function withEverythingStaged<T>(
   worktree: string,
   options: GitEnvOptions,
-  task: (git: SimpleGit) => Promise<T>,
+  task: (git: SimpleGit, skipped: string[]) => Promise<T>,
 ): Promise<T> {
   const plain = createGit(worktree, options);
   const indexPath = path.resolve(
@@ -50,10 +52,47 @@ export async function withEverythingStaged<T>(
   try {
     if (existsSync(indexPath)) await copyFile(indexPath, scratch);
     const git = createGit(worktree, options, { GIT_INDEX_FILE: scratch });
-    await git.raw(['add', '--all', '--', '.']);
-    return await task(git);
+    const skipped = await addEverything(git);
+    return await task(git, skipped);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `git add --all` of the whole worktree. Paths git refuses to track (a `.GIT` folder made in a
+ * terminal: see isReservedGitName) would fail it outright, so they are left out and returned,
+ * topmost refused folder or file each; any other failure is thrown.
+ */
+export async function addEverything(git: SimpleGit): Promise<string[]> {
+  try {
+    await git.raw(['add', '--all', '--', '.']);
+    return [];
+  } catch (error) {
+    if (!/invalid path/.test(String(error))) throw error;
+    const untracked = await git.raw([
+      ...RAW_PATHS,
+      'ls-files',
+      '--others',
+      '--exclude-standard',
+      '-z',
+    ]);
+    const refused = new Set<string>();
+    for (const file of untracked.split('\0').filter(Boolean)) {
+      const segments = file.split('/');
+      const at = segments.findIndex(isReservedGitName);
+      if (at >= 0) refused.add(segments.slice(0, at + 1).join('/'));
+    }
+    if (refused.size === 0) throw error;
+    const skipped = [...refused].sort();
+    await git.raw([
+      'add',
+      '--all',
+      '--',
+      '.',
+      ...skipped.map((item) => `:(exclude,literal)${item}`),
+    ]);
+    return skipped;
   }
 }
 

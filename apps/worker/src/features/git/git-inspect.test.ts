@@ -1,4 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { DIFF_FILE_CAP_BYTES, DIFF_TOTAL_CAP_BYTES } from '@grove/contract';
+import { git, makeTempDir } from '@grove/testkit';
 import { describe, expect, it } from 'vitest';
 
 import { capDiff, parsePorcelain } from './git-inspect';
@@ -32,6 +36,53 @@ describe('capDiff', () => {
     expect(capped.truncated).toBe(true);
     expect(capped.files.some((f) => f.path.startsWith('f') && f.truncated)).toBe(true);
     expect(capped.files).toHaveLength(13);
+  });
+});
+
+describe('capDiff on real git output', () => {
+  it('names files with spaces, quotes, backslashes, tabs, newlines, emoji, renames and binaries', () => {
+    const temp = makeTempDir('grove-diff-names-');
+    try {
+      const repo = temp.dir;
+      git(repo, ['init', '--quiet']);
+      writeFileSync(path.join(repo, 'old name.txt'), 'same\n'.repeat(20));
+      writeFileSync(path.join(repo, 'gone.txt'), 'bye\n');
+      git(repo, ['add', '--all']);
+      git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'base']);
+      const names = [
+        'big diff file.txt',
+        'new dir/sub/f.md',
+        '😀 smile.md',
+        'back\\slash.txt',
+        'q"uote.txt',
+        'tab\tname.txt',
+        'new\nline.txt',
+      ];
+      for (const name of names) {
+        mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
+        writeFileSync(path.join(repo, name), `${name}\n`);
+      }
+      writeFileSync(path.join(repo, 'blob.bin'), Buffer.from([0, 1, 2, 0, 255]));
+      git(repo, ['mv', 'old name.txt', 'new name.txt']);
+      git(repo, ['rm', '--quiet', 'gone.txt']);
+      git(repo, ['add', '--all']);
+      const raw = git(repo, [
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '--cached',
+        '--no-color',
+        '--find-renames',
+        'HEAD',
+      ]);
+      expect(
+        capDiff(raw)
+          .files.map((f) => f.path)
+          .sort(),
+      ).toEqual([...names, 'blob.bin', 'new name.txt', 'gone.txt'].sort());
+    } finally {
+      temp.cleanup();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  diffSectionPath,
   DIFF_FILE_CAP_BYTES,
   DIFF_SINGLE_FILE_CAP_BYTES,
   DIFF_TOTAL_CAP_BYTES,
@@ -58,14 +59,8 @@ export async function readStatus(
 
 /** The path a `diff --git` section is about (new path; old path for a deletion). */
 function sectionPath(section: string): string {
-  const plus = /^\+\+\+ b\/(.*)$/m.exec(section);
-  if (plus?.[1] !== undefined) return plus[1];
-  const minus = /^--- a\/(.*)$/m.exec(section);
-  if (minus?.[1] !== undefined) return minus[1];
-  const rename = /^rename to (.*)$/m.exec(section);
-  if (rename?.[1] !== undefined) return rename[1];
-  const header = /^diff --git a\/(.*) b\/(.*)$/m.exec(section);
-  return header?.[2] ?? '';
+  const hunk = section.indexOf('\n@@');
+  return diffSectionPath((hunk >= 0 ? section.slice(0, hunk) : section).split('\n'));
 }
 
 /** Cuts text to at most `cap` UTF-8 bytes, at a line end. */

@@ -19,6 +19,7 @@ import type { RequestContext, SessionService } from '../sessions/session-service
 import type { SessionRow } from '../sessions/session-store';
 import { readDiff, readStatus } from './git-inspect';
 import {
+  addEverything,
   aheadBehind,
   conflictedFiles,
   headSha,
@@ -92,7 +93,18 @@ export class GitService {
       const git = createGit(row.worktree_path, mirrors.gitOptions(undefined));
       if (await operationInProgress(git, row.worktree_path))
         throw new AppError('conflict', 'A merge or rebase is in progress in this worktree');
-      await git.raw(['add', '--all', '--', '.']);
+      const skipped = await addEverything(git);
+      if (skipped.length > 0)
+        throw new AppError(
+          'validation_failed',
+          `git cannot commit ${skipped.join(', ')}: the name is git's own. Rename or delete it, then commit.`,
+          {
+            details: skipped.map((item) => ({
+              path: item,
+              message: 'a name git keeps for itself',
+            })),
+          },
+        );
       const staged = await git.raw(['diff', '--cached', '--name-only', '-z']);
       if (staged === '') throw new AppError('nothing_to_commit', 'There are no changes to commit');
       const before = await headSha(git);

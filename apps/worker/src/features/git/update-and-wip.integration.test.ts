@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { SavedWorkResponse } from '@grove/contract';
@@ -173,6 +173,40 @@ describe('update from base and WIP snapshots', () => {
     const cleanId = await create();
     await alice(`/sessions/${cleanId}`, { method: 'DELETE' });
     expect(git(mirror, ['for-each-ref', wipRef(cleanId)]).trim()).toBe('');
+  });
+
+  it('copes with names git refuses (a .GIT folder made in a terminal): clear commit error, diff and delete work', async () => {
+    const id = await create();
+    const worktree = path.join(tw.dataDir, 'worktrees', id);
+    // What `mkdir .GIT sub/git~1` in a terminal does; the files API refuses these names.
+    mkdirSync(path.join(worktree, '.GIT'));
+    writeFileSync(path.join(worktree, '.GIT', 'x'), 'x\n');
+    mkdirSync(path.join(worktree, 'sub', 'git~1'), { recursive: true });
+    writeFileSync(path.join(worktree, 'sub', 'git~1', 'y'), 'y\n');
+    await write(id, 'kept.txt', 'kept\n');
+    for (const refused of ['.GIT/x', 'sub/Git~1/y', '.git./z'])
+      expect((await write(id, refused, 'no')).status, refused).toBe(403);
+    const listing = (await (await alice(`/sessions/${id}/files`)).json()) as {
+      entries: { name: string }[];
+    };
+    expect(listing.entries.map((e) => e.name)).not.toContain('.GIT');
+
+    const diff = await alice(`/sessions/${id}/git/diff`);
+    expect(diff.status).toBe(200);
+    expect(((await diff.json()) as { files: { path: string }[] }).files.map((f) => f.path)).toEqual(
+      ['kept.txt'],
+    );
+    const commit = await alice(`/sessions/${id}/git/commit`, { json: { message: 'm' } });
+    expect(commit.status).toBe(422);
+    const body = (await commit.json()) as ErrorBody;
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.message).toContain('.GIT');
+    expect(body.error.details?.map((d) => d.path)).toEqual(['.GIT', 'sub/git~1']);
+
+    // Delete keeps what git can keep and goes through (it stayed failed for good before).
+    expect((await alice(`/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(worktree)).toBe(false);
+    expect(git(mirrorPath(), ['show', `${wipRef(id)}:kept.txt`])).toBe('kept\n');
   });
 
   it('keeps commits that were never pushed on delete (with their history), and restores them', async () => {

@@ -37,7 +37,12 @@ export async function snapshotWip(
   logger: Logger,
 ): Promise<string[]> {
   if (!existsSync(path.join(row.worktree_path, '.git')) || !existsSync(mirror)) return [];
-  const result = await withEverythingStaged(row.worktree_path, options, async (git) => {
+  const result = await withEverythingStaged(row.worktree_path, options, async (git, skipped) => {
+    if (skipped.length > 0)
+      logger.warn(
+        { sessionId: row.id, skipped },
+        'not kept: names git refuses to track (they go with the worktree)',
+      );
     const tree = (await git.raw(['write-tree'])).trim();
     const head = await headSha(git);
     const { start, published } = await unpushedFrom(git, head, row.base_branch);
