@@ -12,6 +12,20 @@ describe('apiErrorFrom', () => {
     expect(error.message).toBe('Too many messages — try again in 3 min');
   });
 
+  it('does not tell to wait where waiting frees nothing (a count limit)', () => {
+    const error = apiErrorFrom(429, {
+      error: {
+        code: 'session_limit',
+        message: 'At most 10 active sessions per repository: delete one to start another',
+        retryAfter: 30,
+      },
+    });
+    expect(error.message).toBe(
+      'At most 10 active sessions per repository: delete one to start another',
+    );
+    expect(error.retryAfter).toBe(30);
+  });
+
   it('falls back to Retry-After, lists validation details, and points at workers on 502/503', () => {
     expect(apiErrorFrom(429, {}, '7').message).toBe('Request failed (429) — try again in 7s');
     expect(

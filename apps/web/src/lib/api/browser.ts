@@ -30,7 +30,9 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
   const header = retryHeader ? Number(retryHeader) : undefined;
   const retryAfter =
     error.retryAfter ?? (header !== undefined && Number.isFinite(header) ? header : undefined);
-  if (retryAfter !== undefined) message += ` — try again in ${formatWait(retryAfter)}`;
+  // Waiting frees no room under a count limit (sessions): the message says what does.
+  if (retryAfter !== undefined && !COUNT_LIMITS.has(error.code ?? ''))
+    message += ` — try again in ${formatWait(retryAfter)}`;
   // Only when the worker could not be reached (or something in front of it answered instead).
   if ((status === 502 || status === 503) && (!error.code || WORKER_DOWN.has(error.code)))
     message += ' (the worker may be down; see /workers)';
@@ -38,6 +40,7 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
 }
 
 const WORKER_DOWN = new Set(['worker_unavailable', 'worker_unreachable']);
+const COUNT_LIMITS = new Set(['session_limit']);
 
 /**
  * One phrase per field, its first problem only: "message is required" as it is, and "is too

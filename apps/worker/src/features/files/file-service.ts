@@ -8,6 +8,7 @@ import {
   formatBytes,
   MAX_DIR_ENTRIES,
   MAX_FILE_BYTES,
+  worktreePathSchema,
   type FileEntry,
   type WriteFileBody,
 } from '@grove/contract';
@@ -51,6 +52,8 @@ export class FileService {
     for (const dirent of names) {
       if (isReservedGitName(dirent.name)) continue;
       const rel = resolved.relative ? `${resolved.relative}/${dirent.name}` : dirent.name;
+      // A name no request could name (a newline, a backslash in it) is not listed either.
+      if (!worktreePathSchema.safeParse(rel).success) continue;
       let target: ResolvedPath;
       try {
         target = await resolveInWorktree(row.worktree_path, rel);

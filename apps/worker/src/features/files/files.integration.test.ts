@@ -150,6 +150,18 @@ describe('files API confined to the worktree', () => {
     expect(existsSync(path.join(worktree, 'pct..txt'))).toBe(false);
   });
 
+  it('lists no name a request could not name (newline, backslash): every entry opens', async () => {
+    mkdirSync(path.join(worktree, 'odd'), { recursive: true });
+    for (const name of ['new\nline.txt', 'back\\slash.txt', 'plain.txt'])
+      writeFileSync(path.join(worktree, 'odd', name), 'x\n');
+    const listed = (await (await alice(`/sessions/${id}/files?path=odd`)).json()) as {
+      entries: { path: string }[];
+    };
+    expect(listed.entries.map((e) => e.path)).toEqual(['odd/plain.txt']);
+    for (const entry of listed.entries)
+      expect((await alice(`/sessions/${id}/file?path=${q(entry.path)}`)).status).toBe(200);
+  });
+
   it('refuses to list or write through a link to /etc, and to write into .git', async () => {
     expect((await alice(`/sessions/${id}/files?path=etc-link`)).status).toBe(403);
     for (const p of ['etc-link/grove-test', '.git/config', '.git', '../outside.txt']) {

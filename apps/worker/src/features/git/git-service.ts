@@ -274,7 +274,7 @@ export class GitService {
           await git.raw([strategy, '--abort']);
           throw new AppError(
             'update_conflict',
-            `Updating from ${row.base_branch} conflicts in ${conflicts.length} file(s); nothing was changed`,
+            `Updating from ${row.base_branch} conflicts in ${nameFiles(conflicts)}; nothing was changed`,
             { details: conflicts.map((file) => ({ path: file, message: 'conflict' })) },
           );
         }
@@ -339,4 +339,12 @@ export class GitService {
       ),
     );
   }
+}
+
+/** "a.txt", "a.txt and b.txt", "a.txt, b.txt, c.txt and 4 more files". */
+function nameFiles(files: string[], shown = 3): string {
+  const named = files.slice(0, files.length > shown + 1 ? shown : files.length);
+  const rest = files.length - named.length;
+  if (rest > 0) return `${named.join(', ')} and ${rest} more files`;
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}` : named[0]!;
 }

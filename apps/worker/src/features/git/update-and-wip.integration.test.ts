@@ -77,6 +77,9 @@ describe('update from base and WIP snapshots', () => {
       const body = (await res.json()) as ErrorBody;
       expect(body.error.code).toBe('update_conflict');
       expect(body.error.details?.map((d) => d.path)).toEqual(['README.md']);
+      expect(body.error.message).toBe(
+        'Updating from main conflicts in README.md; nothing was changed',
+      );
       // Nothing half-done: same HEAD, no conflict markers, no merge or rebase in progress.
       expect(git(worktree, ['rev-parse', 'HEAD']).trim()).toBe(head);
       expect(git(worktree, ['status', '--porcelain']).trim()).toBe('');

@@ -131,7 +131,7 @@ export class SessionService {
       const retryAfter = SESSION_LIMIT_RETRY_AFTER_SECONDS;
       throw new AppError(
         'session_limit',
-        `At most ${this.#options.maxSessionsPerRepo} active sessions per repository`,
+        `At most ${this.#options.maxSessionsPerRepo} active sessions per repository: delete one to start another`,
         {
           rateLimit: {
             retryAfter,
