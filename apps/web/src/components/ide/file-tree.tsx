@@ -7,6 +7,9 @@ import { apiFetch } from '@/lib/api/browser';
 import { browserDraftStorage, DRAFTS_CHANGED_EVENT, draftedPaths } from '@/lib/client/drafts';
 import { errorMessage } from '@/lib/client/format';
 
+/** How often open folders are listed again while the page is in view. */
+const TREE_POLL_MS = 10_000;
+
 interface Props {
   sessionId: string;
   /** Changes when the worktree may have changed: open folders are listed again. */
@@ -17,7 +20,8 @@ interface Props {
 
 /**
  * The worktree as a lazily loaded tree: a folder is listed when first opened, and every open
- * folder is listed again when `version` changes (so the agent's new files show up).
+ * folder is listed again when `version` changes (so the agent's new files show up), every
+ * TREE_POLL_MS while the page is in view, and when the window comes back.
  */
 export function FileTree({ sessionId, version, selected, onOpen }: Props) {
   const [listings, setListings] = useState<Record<string, FileEntry[]>>({});
@@ -52,6 +56,23 @@ export function FileTree({ sessionId, version, selected, onOpen }: Props) {
     [sessionId],
   );
 
+  // Long commands and programs outside Grove change files too: look again now and then while
+  // the page is in view, and when it comes back.
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const again = () => {
+      if (document.visibilityState === 'visible') setTick((t) => t + 1);
+    };
+    const timer = setInterval(again, TREE_POLL_MS);
+    window.addEventListener('focus', again);
+    document.addEventListener('visibilitychange', again);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', again);
+      document.removeEventListener('visibilitychange', again);
+    };
+  }, []);
+
   useEffect(() => {
     let cancelled = false;
     Promise.all([...open].map((dir) => load(dir)))
@@ -62,7 +83,7 @@ export function FileTree({ sessionId, version, selected, onOpen }: Props) {
     };
     // Open folders are reloaded on version changes; opening one loads it in toggle().
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [load, version, manual]);
+  }, [load, version, manual, tick]);
 
   function toggle(dir: string) {
     setOpen((current) => {
