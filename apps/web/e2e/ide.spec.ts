@@ -355,8 +355,18 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     const answer = page.locator('li.msg.assistant').last();
     await expect(answer).toHaveAttribute('data-run-status', 'running');
     await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+    // Ctrl+Enter keeps the Send button's rule: nothing is sent while the run goes (the worker
+    // would refuse it), and the run is still followed to its end.
+    const input = page.getByLabel('Message to the agent');
+    await input.fill('One more thing');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await input.press('ControlOrMeta+Enter');
     await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 60_000 });
     await expect(answer.locator('.markdown')).toHaveText(words);
+    await expect(page.locator('li.msg.user', { hasText: 'One more thing' })).toHaveCount(0);
+    await expect(input).toHaveValue('One more thing');
+    expect(errors.filter((line) => line.includes('409'))).toEqual([]);
+    await input.fill('');
   });
 
   await test.step('commit from the changes panel', async () => {
