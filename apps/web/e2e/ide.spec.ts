@@ -272,6 +272,19 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     appendFileSync(readme, 'Appended outside Grove.\n');
     await expect(editor).toContainText('Appended outside Grove.', { timeout: 12_000 });
 
+    // Deleted with nothing unsaved: said at the next read (coming back to the tab reads at
+    // once), and it can be written again.
+    const content = readFileSync(readme, 'utf8');
+    rmSync(readme);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect(page.getByText('README.md was deleted on disk.', { exact: false })).toBeVisible();
+    await page.getByRole('button', { name: 'Write it again' }).click();
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(readme, 'utf8')).toBe(content);
+    // The read that found it gone (and perhaps the 5 s check) logged a 404.
+    for (const line of errors.splice(0))
+      expect(line).toMatch(/404 \(Not Found\).*file\?path=README\.md/);
+
     // Edits of a file deleted meanwhile are not lost: they come back, and can write it again.
     await editor.click();
     await page.keyboard.press('ControlOrMeta+End');
