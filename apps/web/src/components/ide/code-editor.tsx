@@ -18,6 +18,8 @@ interface Props {
   onDirtyChange?: (dirty: boolean) => void;
   /** Bumped when the worktree may have changed (a command, the agent): the file is read again. */
   worktreeVersion?: number;
+  /** A read of the open file answered 404: the file is gone, or the whole session (the shell checks). */
+  onNotFound?: () => void;
 }
 
 type LoadState =
@@ -41,6 +43,7 @@ export function CodeEditor({
   onSaved,
   onDirtyChange,
   worktreeVersion = 0,
+  onNotFound,
 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
@@ -53,6 +56,8 @@ export function CodeEditor({
   const [conflict, setConflict] = useState(false);
   // The open file was deleted on disk (its last content stays in the editor).
   const [missing, setMissing] = useState(false);
+  const notFound = useRef(onNotFound);
+  notFound.current = onNotFound;
   // Bumped by "Reload from disk": loads the file again, dropping the edits.
   const [reloads, setReloads] = useState(0);
   // The open file's unsaved edits are a draft in the browser's storage; a pending write is
@@ -190,6 +195,7 @@ export function CodeEditor({
           { cache: 'no-store' },
         ).catch((e: unknown) => {
           if (!(e instanceof ApiError && e.status === 404)) throw e;
+          notFound.current?.();
           // Gone from disk, but edits of it are kept here: they open, the choice is the user's.
           if (readDraft(browserDraftStorage(), sessionId, path)) return undefined;
           throw new Error(`${path} is not on disk (it may have been deleted).`);
@@ -254,6 +260,16 @@ export function CodeEditor({
       cancelled = true;
     };
   }, [sessionId, path, reloads, dropDraft]);
+
+  // A file that could not be opened (the worker down, say) is tried again when the worktree may
+  // have changed: the IDE says so when the worker is back.
+  const failedPath = state.kind === 'error' ? path : undefined;
+  const retried = useRef(worktreeVersion);
+  useEffect(() => {
+    if (retried.current === worktreeVersion) return;
+    retried.current = worktreeVersion;
+    if (failedPath) setReloads((n) => n + 1);
+  }, [worktreeVersion, failedPath]);
 
   // The terminal or the agent may have changed the open file: read it again. Without edits
   // here the editor shows the new version; with edits, it says so now rather than at Save.
@@ -331,6 +347,8 @@ export function CodeEditor({
     ).then(react, (e: unknown) => {
       // Unreadable for another reason (the worker down, say): the next check or save says so.
       if (cancelled || !(e instanceof ApiError && e.status === 404)) return;
+      // The session itself may be what is gone: the shell finds out, and takes over if so.
+      notFound.current?.();
       react('missing');
     });
     return () => {
