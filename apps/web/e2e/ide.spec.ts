@@ -8,7 +8,7 @@ import {
   startAnthropicStandIn,
   type AnthropicStandIn,
 } from '@grove/testkit';
-import { expect, test, type Dialog } from '@playwright/test';
+import { expect, test, type Dialog, type Page } from '@playwright/test';
 
 import {
   freePort,
@@ -272,6 +272,19 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     appendFileSync(readme, 'Appended outside Grove.\n');
     await expect(editor).toContainText('Appended outside Grove.', { timeout: 12_000 });
 
+    // Deleted with nothing unsaved: said at the next read (coming back to the tab reads at
+    // once), and it can be written again.
+    const content = readFileSync(readme, 'utf8');
+    rmSync(readme);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect(page.getByText('README.md was deleted on disk.', { exact: false })).toBeVisible();
+    await page.getByRole('button', { name: 'Write it again' }).click();
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(readme, 'utf8')).toBe(content);
+    // The read that found it gone (and perhaps the 5 s check) logged a 404.
+    for (const line of errors.splice(0))
+      expect(line).toMatch(/404 \(Not Found\).*file\?path=README\.md/);
+
     // Edits of a file deleted meanwhile are not lost: they come back, and can write it again.
     await editor.click();
     await page.keyboard.press('ControlOrMeta+End');
@@ -355,8 +368,18 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     const answer = page.locator('li.msg.assistant').last();
     await expect(answer).toHaveAttribute('data-run-status', 'running');
     await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+    // Ctrl+Enter keeps the Send button's rule: nothing is sent while the run goes (the worker
+    // would refuse it), and the run is still followed to its end.
+    const input = page.getByLabel('Message to the agent');
+    await input.fill('One more thing');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+    await input.press('ControlOrMeta+Enter');
     await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 60_000 });
     await expect(answer.locator('.markdown')).toHaveText(words);
+    await expect(page.locator('li.msg.user', { hasText: 'One more thing' })).toHaveCount(0);
+    await expect(input).toHaveValue('One more thing');
+    expect(errors.filter((line) => line.includes('409'))).toEqual([]);
+    await input.fill('');
   });
 
   await test.step('commit from the changes panel', async () => {
@@ -481,9 +504,47 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await phoneContext.close();
   });
 
-  await test.step('a deleted session keeps its unpushed commit: restored into another session', async () => {
-    // The first session's commit was never pushed. Delete it from the sessions page...
+  // A second tab on the session, opened during the outage and kept for the delete.
+  let other!: Page;
+  await test.step('a worker outage: the pages say so, and recover by themselves', async () => {
     await page.setViewportSize(DESKTOP);
+    await page.goto(`${stack.webUrl}/sessions/${sessionId}`);
+    await expect(page.locator('[data-path="README.md"]')).toBeVisible();
+    await stack.worker.stop();
+    // The open IDE stays, under a banner (coming back to the tab looks at once).
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    const banner = page.getByTestId('session-reconnecting');
+    await expect(banner).toContainText('Cannot reach the session');
+    await expect(page.locator('[data-path="README.md"]')).toBeVisible();
+    await screenshot(page, 'session-desktop-worker-outage');
+    // A page opened meanwhile waits for the worker rather than giving up; so does the home page.
+    other = await page.context().newPage();
+    await other.goto(`${stack.webUrl}/sessions/${sessionId}?file=README.md`);
+    await expect(other.getByTestId('session-reconnecting')).toContainText('not reachable');
+    await screenshot(other, 'session-worker-outage-on-load');
+    const home = await page.context().newPage();
+    await home.goto(`${stack.webUrl}/`);
+    await expect(home.getByTestId('sessions-reconnecting')).toContainText('not reachable');
+    await screenshot(home, 'home-worker-outage');
+
+    await stack.restartWorker();
+    await expect(banner).toHaveCount(0, { timeout: 20_000 });
+    await expect(other.locator('[data-testid="code-editor"] .cm-content')).toContainText('#', {
+      timeout: 20_000,
+    });
+    await expect(home.locator(`tr[data-session-id="${sessionId}"]`)).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(home.getByTestId('sessions-reconnecting')).toHaveCount(0);
+    await home.close();
+    // What the outage made fail: requests the worker could not answer, sockets it refused.
+    for (const line of errors.splice(0))
+      expect(line).toMatch(/50[23] \(|WebSocket|ERR_CONNECTION_REFUSED/);
+  });
+
+  await test.step('a deleted session keeps its unpushed commit: restored into another session', async () => {
+    // The other tab still has the session open, README.md in its editor.
+    // The first session's commit was never pushed. Delete it from the sessions page...
     await page.goto(`${stack.webUrl}/`);
     page.once('dialog', (dialog) => void dialog.accept());
     await page
@@ -491,6 +552,14 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
       .getByRole('button', { name: 'Delete' })
       .click();
     await expect(page.locator(`tr[data-session-id="${sessionId}"]`)).toHaveCount(0);
+    // ...the other tab says so (its editor's next read finds it gone), and stops asking.
+    await expect(other.getByRole('heading', { name: 'This session was deleted' })).toBeVisible({
+      timeout: 15_000,
+    });
+    await expect(other.getByRole('link', { name: 'Back to sessions' })).toBeVisible();
+    await screenshot(other, 'session-deleted');
+    const askedAfter: string[] = [];
+    other.on('request', (request) => askedAfter.push(request.url()));
     // ...open another session of the repository and bring the work back from its Changes panel.
     await page.getByLabel('Repository, path or URL').fill(repo);
     await page.getByRole('button', { name: 'Create session' }).click();
@@ -512,6 +581,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
       readFileSync(path.join(stack.dataDir, 'worktrees', next, 'agent-notes.md'), 'utf8'),
     ).toBe('written by the agent\n');
     await expect(saved).toHaveCount(0);
+    expect(askedAfter.filter((url) => url.includes('/api/'))).toEqual([]);
+    await other.close();
   });
 
   expect(errors).toEqual([]);

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
 import { signInPath } from '@/lib/auth/next-path';
+import { backoffDelay } from '@/lib/client/backoff';
 import { browserDraftStorage, clearSessionDrafts } from '@/lib/client/drafts';
 import { errorMessage, formatAge } from '@/lib/client/format';
 
@@ -41,6 +42,10 @@ export function SessionsPanel({
   const [baseBranch, setBaseBranch] = useState(defaultBaseBranch ?? '');
   const [pending, setPending] = useState<{ repo: string; since: number }[]>([]);
   const [error, setError] = useState<string | undefined>();
+  // The list could not be read (the worker down, say): said until it can, and read again
+  // with backoff meanwhile; the sessions last read stay shown.
+  const [listError, setListError] = useState<string | undefined>();
+  const [failures, setFailures] = useState(0);
   const [, setTick] = useState(0);
   const repoInput = useRef<HTMLInputElement>(null);
   const router = useRouter();
@@ -51,25 +56,38 @@ export function SessionsPanel({
         cache: 'no-store',
       });
       setSessions(data.sessions);
+      setListError(undefined);
+      setFailures(0);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401)
+      if (e instanceof ApiError && e.status === 401) {
         window.location.href = signInPath(window.location.pathname + window.location.search);
-      else setError(errorMessage(e));
+        return;
+      }
+      setListError(errorMessage(e));
+      setFailures((n) => n + 1);
     }
   }, []);
 
   const busy = pending.length > 0 || (sessions ?? []).some((s) => SETTLING.has(s.status));
   useEffect(() => {
     void refresh();
+  }, [refresh, busy]);
+  useEffect(() => {
     const timer = setInterval(
       () => {
         void refresh();
         setTick((t) => t + 1);
       },
-      busy ? BUSY_POLL_MS : IDLE_POLL_MS,
+      failures > 0 ? backoffDelay(failures - 1) : busy ? BUSY_POLL_MS : IDLE_POLL_MS,
     );
-    return () => clearInterval(timer);
-  }, [refresh, busy]);
+    // Back online: no need to wait for the next turn.
+    const online = () => void refresh();
+    window.addEventListener('online', online);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', online);
+    };
+  }, [refresh, busy, failures]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -173,8 +191,13 @@ export function SessionsPanel({
       </section>
       <section className="panel" aria-labelledby="sessions">
         <h2 id="sessions">Sessions</h2>
+        {listError && (
+          <p className="error" role="status" data-testid="sessions-reconnecting">
+            Cannot read the sessions: {listError}. Trying again…
+          </p>
+        )}
         {sessions === undefined ? (
-          <p className="muted">Loading…</p>
+          !listError && <p className="muted">Loading…</p>
         ) : sessions.length === 0 && pending.length === 0 ? (
           <p className="muted">No sessions yet.</p>
         ) : (

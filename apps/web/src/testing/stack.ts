@@ -17,6 +17,12 @@ export interface Stack {
   worker: StartedProcess & { url: string };
   web: StartedProcess;
   dataDir: string;
+  /**
+   * Starts the worker again on the same port and data directory (stopping it first if it still
+   * runs): `worker.stop()`, then this, is an outage as the web and the browser see it.
+   * `worker` is the new process afterwards.
+   */
+  restartWorker: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -57,11 +63,14 @@ export async function startStack(
     GROVE_TERMINAL_HOME: makeShellHome(temp.dir),
     ...extraEnv,
   };
-  const worker = await startProcess(process.execPath, [WORKER_ENTRY], {
-    env: { ...base, WORKER_PORT: '0' },
-    ready: /"port":(\d+).*"msg":"worker listening"/,
-  });
-  const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
+  const startWorker = (port: string) =>
+    startProcess(process.execPath, [WORKER_ENTRY], {
+      env: { ...base, WORKER_PORT: port },
+      ready: /"port":(\d+).*"msg":"worker listening"/,
+    });
+  const worker = await startWorker('0');
+  const workerPort = worker.match[1]!;
+  const workerUrl = `http://127.0.0.1:${workerPort}`;
   const web = await startProcess(
     process.execPath,
     [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(options.webPort ?? 0)],
@@ -71,16 +80,21 @@ export async function startStack(
       ready: /Local:\s+(http:\/\/\S+)/,
     },
   );
-  return {
+  const stack: Stack = {
     webUrl: web.match[1]!,
     worker: { ...worker, url: workerUrl },
     web,
     dataDir,
+    restartWorker: async () => {
+      await stack.worker.stop();
+      stack.worker = { ...(await startWorker(workerPort)), url: workerUrl };
+    },
     stop: async () => {
-      await Promise.all([web.stop(), worker.stop()]);
+      await Promise.all([web.stop(), stack.worker.stop()]);
       temp.cleanup();
     },
   };
+  return stack;
 }
 
 /** Signs in as the local owner and returns the session cookie (name=value). */

@@ -7,6 +7,8 @@ import { apiFetch } from '@/lib/api/browser';
 import {
   answerPermission,
   applyChatEvent,
+  canSend,
+  isRunning,
   itemsFromHistory,
   type ChatItem,
 } from '@/lib/client/chat-model';
@@ -31,6 +33,8 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
   const [state, setState] = useState<ChatStreamState>({ kind: 'idle' });
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
+  // From posting a message until the worker accepted or refused it.
+  const [sending, setSending] = useState(false);
   const stream = useRef<ChatStream | undefined>(undefined);
   const finished = useRef(onRunFinished);
   finished.current = onRunFinished;
@@ -72,14 +76,16 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [items]);
 
-  const running =
-    items.at(-1)?.kind === 'assistant' && (items.at(-1) as { status: string }).status === 'running';
+  const running = isRunning(items);
+  const sendable = canSend(items, draft, sending);
 
   async function send(event?: FormEvent) {
     event?.preventDefault();
+    // The button and the shortcut alike: no second message while a run goes.
+    if (!sendable || !stream.current) return;
     const message = draft.trim();
-    if (!message || !stream.current) return;
     setError(undefined);
+    setSending(true);
     // Shown at once, before the run's first event can arrive; taken back if refused.
     const id = `local-${Date.now()}`;
     setItems((current) => [...current, { kind: 'user', id, text: message }]);
@@ -90,11 +96,15 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
       setItems((current) => current.filter((item) => item.kind !== 'user' || item.id !== id));
       setDraft(message);
       setError(errorMessage(e));
+    } finally {
+      setSending(false);
     }
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) void send();
+    if (event.key !== 'Enter' || !(event.metaKey || event.ctrlKey)) return;
+    event.preventDefault();
+    void send();
   }
 
   async function stop() {
@@ -150,7 +160,7 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
           rows={3}
         />
         <div className="row">
-          <button type="submit" disabled={running || !draft.trim()}>
+          <button type="submit" disabled={!sendable}>
             Send
           </button>
           {running && (

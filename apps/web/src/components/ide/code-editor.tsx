@@ -4,6 +4,7 @@ import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
+import { diskReaction } from '@/lib/client/disk-check';
 import { browserDraftStorage, clearDraft, readDraft, writeDraft } from '@/lib/client/drafts';
 import { errorMessage, formatAge } from '@/lib/client/format';
 
@@ -17,6 +18,8 @@ interface Props {
   onDirtyChange?: (dirty: boolean) => void;
   /** Bumped when the worktree may have changed (a command, the agent): the file is read again. */
   worktreeVersion?: number;
+  /** A read of the open file answered 404: the file is gone, or the whole session (the shell checks). */
+  onNotFound?: () => void;
 }
 
 type LoadState =
@@ -40,6 +43,7 @@ export function CodeEditor({
   onSaved,
   onDirtyChange,
   worktreeVersion = 0,
+  onNotFound,
 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
@@ -50,6 +54,10 @@ export function CodeEditor({
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   const [conflict, setConflict] = useState(false);
+  // The open file was deleted on disk (its last content stays in the editor).
+  const [missing, setMissing] = useState(false);
+  const notFound = useRef(onNotFound);
+  notFound.current = onNotFound;
   // Bumped by "Reload from disk": loads the file again, dropping the edits.
   const [reloads, setReloads] = useState(0);
   // The open file's unsaved edits are a draft in the browser's storage; a pending write is
@@ -149,6 +157,7 @@ export function CodeEditor({
       setDirty(stillDirty);
       if (!stillDirty) dropDraft(path);
       setConflict(false);
+      setMissing(false);
       setRestored(false);
       setNotice(`Saved ${result.size} bytes`);
       onSaved();
@@ -171,6 +180,7 @@ export function CodeEditor({
     setState({ kind: 'loading' });
     setDirty(false);
     setConflict(false);
+    setMissing(false);
     setRestored(false);
     setNotice(undefined);
     (async () => {
@@ -184,14 +194,11 @@ export function CodeEditor({
           `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(path)}`,
           { cache: 'no-store' },
         ).catch((e: unknown) => {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+          notFound.current?.();
           // Gone from disk, but edits of it are kept here: they open, the choice is the user's.
-          if (
-            e instanceof ApiError &&
-            e.status === 404 &&
-            readDraft(browserDraftStorage(), sessionId, path)
-          )
-            return undefined;
-          throw e;
+          if (readDraft(browserDraftStorage(), sessionId, path)) return undefined;
+          throw new Error(`${path} is not on disk (it may have been deleted).`);
         }),
       ]);
       const language = await languageFor(path);
@@ -230,6 +237,7 @@ export function CodeEditor({
           }),
         ],
       });
+      setMissing(!file);
       if (draft) {
         const stale = draft.baseVersion !== file?.version;
         const age = formatAge(new Date(draft.savedAt).toISOString());
@@ -253,19 +261,31 @@ export function CodeEditor({
     };
   }, [sessionId, path, reloads, dropDraft]);
 
+  // A file that could not be opened (the worker down, say) is tried again when the worktree may
+  // have changed: the IDE says so when the worker is back.
+  const failedPath = state.kind === 'error' ? path : undefined;
+  const retried = useRef(worktreeVersion);
+  useEffect(() => {
+    if (retried.current === worktreeVersion) return;
+    retried.current = worktreeVersion;
+    if (failedPath) setReloads((n) => n + 1);
+  }, [worktreeVersion, failedPath]);
+
   // The terminal or the agent may have changed the open file: read it again. Without edits
   // here the editor shows the new version; with edits, it says so now rather than at Save.
   const readyPath = state.kind === 'ready' ? path : undefined;
   // Also every few seconds while the page is in view: a long command, or anything outside
   // Grove, may change the file without the IDE hearing of it.
   const [diskTick, setDiskTick] = useState(0);
+  // A deleted file is not asked for every few seconds (each a 404): a change of the worktree
+  // still reads it, so a command or the agent bringing it back is seen.
   useEffect(() => {
-    if (!readyPath) return;
+    if (!readyPath || missing) return;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') setDiskTick((n) => n + 1);
     }, DISK_CHECK_MS);
     return () => clearInterval(timer);
-  }, [readyPath]);
+  }, [readyPath, missing]);
   const checked = useRef(`${worktreeVersion}:${diskTick}`);
   useEffect(() => {
     // Only on a change of the worktree or a tick (opening a file reads it anyway).
@@ -273,41 +293,70 @@ export function CodeEditor({
     if (!readyPath || key === checked.current) return;
     checked.current = key;
     let cancelled = false;
-    apiFetch<{ content: string; version: string }>(
-      `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(readyPath)}`,
-      { cache: 'no-store' },
-    )
-      .then((file) => {
-        const editor = view.current;
-        const open = loaded.current;
-        if (cancelled || !editor || open?.path !== readyPath) return;
-        if (file.version === version.current) return;
-        if (open.dirty) {
+    const react = (read: { content: string; version: string } | 'missing') => {
+      const editor = view.current;
+      const open = loaded.current;
+      if (cancelled || !editor || open?.path !== readyPath) return;
+      const reaction = diskReaction({ dirty: open.dirty, version: version.current, missing }, read);
+      if (reaction === 'unchanged') return;
+      setMissing(read === 'missing');
+      switch (reaction) {
+        case 'back':
+          setConflict(false);
+          setNotice(`${readyPath} is back on disk.`);
+          return;
+        case 'changed-under-edits':
           setConflict(true);
           setNotice(
             `${readyPath} changed on disk since it was opened here. Reload from disk drops your edits; Overwrite with mine keeps them.`,
           );
           return;
+        case 'deleted-under-edits':
+          setConflict(true);
+          setNotice(
+            `${readyPath} was deleted on disk since it was opened here. Overwrite with mine writes it again with your edits; Reload from disk drops them.`,
+          );
+          return;
+        case 'deleted':
+          setConflict(false);
+          setNotice(
+            `${readyPath} was deleted on disk. The editor still shows its last content: Write it again saves it back.`,
+          );
+          return;
+        case 'reload': {
+          if (read === 'missing') return;
+          const head = editor.state.selection.main.head;
+          applyingDisk.current = true;
+          try {
+            editor.dispatch({
+              changes: { from: 0, to: editor.state.doc.length, insert: read.content },
+              selection: { anchor: Math.min(head, editor.state.toText(read.content).length) },
+            });
+          } finally {
+            applyingDisk.current = false;
+          }
+          version.current = read.version;
+          setConflict(false);
+          setNotice(`${readyPath} changed on disk: showing the new version.`);
         }
-        const head = editor.state.selection.main.head;
-        applyingDisk.current = true;
-        try {
-          editor.dispatch({
-            changes: { from: 0, to: editor.state.doc.length, insert: file.content },
-            selection: { anchor: Math.min(head, editor.state.toText(file.content).length) },
-          });
-        } finally {
-          applyingDisk.current = false;
-        }
-        version.current = file.version;
-        setNotice(`${readyPath} changed on disk: showing the new version.`);
-      })
-      // Gone or unreadable now: the next save says so.
-      .catch(() => undefined);
+      }
+    };
+    apiFetch<{ content: string; version: string }>(
+      `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(readyPath)}`,
+      { cache: 'no-store' },
+    ).then(react, (e: unknown) => {
+      // Unreadable for another reason (the worker down, say): the next check or save says so.
+      if (cancelled || !(e instanceof ApiError && e.status === 404)) return;
+      // The session itself may be what is gone: the shell finds out, and takes over if so.
+      notFound.current?.();
+      react('missing');
+    });
     return () => {
       cancelled = true;
     };
-  }, [sessionId, readyPath, worktreeVersion, diskTick]);
+    // `missing` changes only with a read (or a save): no reason to read again, the key above
+    // stays the same.
+  }, [sessionId, readyPath, worktreeVersion, diskTick, missing]);
 
   useEffect(() => () => view.current?.destroy(), []);
 
@@ -330,10 +379,17 @@ export function CodeEditor({
       </div>
       {notice && (
         <p
-          className={`small pad editor-notice ${conflict ? 'error' : 'muted'}`}
-          role={conflict ? 'alert' : 'status'}
+          className={`small pad editor-notice ${conflict || missing ? 'error' : 'muted'}`}
+          role={conflict || missing ? 'alert' : 'status'}
         >
           {notice}
+        </p>
+      )}
+      {missing && !conflict && state.kind === 'ready' && (
+        <p className="pad editor-conflict">
+          <button type="button" className="small-button" onClick={() => void save(true)}>
+            Write it again
+          </button>
         </p>
       )}
       {conflict && (

@@ -5,9 +5,9 @@ import { useSearchParams } from 'next/navigation';
 import type { Session } from '@grove/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-import { ApiError, apiFetch } from '@/lib/api/browser';
 import { signInPath } from '@/lib/auth/next-path';
-import { errorMessage } from '@/lib/client/format';
+import { browserDraftStorage, clearSessionDrafts } from '@/lib/client/drafts';
+import { SessionWatch, type SessionWatchStatus } from '@/lib/client/session-watch';
 
 import { ChangesPanel } from './changes-panel';
 import { ChatPanel } from './chat-panel';
@@ -32,6 +32,11 @@ const PANES: { id: PaneId; label: string }[] = [
  * by side; below 900 px the same panes become tabs (one at a time) so a phone can use all of
  * them. Every pane stays mounted either way: the terminal socket and a running chat stream
  * survive switching tabs.
+ *
+ * A SessionWatch keeps asking whether the session is still there: an outage (the worker
+ * restarting, say) shows a banner over the IDE and is retried until it answers, and a session
+ * deleted elsewhere replaces the IDE with a page that says so (its panes, and their polling,
+ * go with it).
  */
 export function IdeShell({
   sessionId,
@@ -44,11 +49,30 @@ export function IdeShell({
   terminalFontSize?: number | undefined;
 }) {
   const [session, setSession] = useState<Session | undefined>(initialSession);
+  const [watchStatus, setWatchStatus] = useState<SessionWatchStatus>(
+    initialSession ? { kind: 'ok' } : { kind: 'loading' },
+  );
+  const watch = useRef<SessionWatch | undefined>(undefined);
+  // The server's copy serves the first render (the page keys this component by session).
+  const firstSession = useRef(initialSession);
+  useEffect(() => {
+    const sessionWatch = new SessionWatch({
+      sessionId,
+      onSession: setSession,
+      onStatus: setWatchStatus,
+    });
+    watch.current = sessionWatch;
+    sessionWatch.start(firstSession.current);
+    const online = () => void sessionWatch.check();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      sessionWatch.dispose();
+    };
+  }, [sessionId]);
+  const checkSession = useCallback(() => void watch.current?.check(), []);
   // The file to open first: the address's `?file=` (kept up to date below).
   const initialPath = useSearchParams().get('file') || undefined;
-  // The server's copy serves the first render; the worktree changing fetches it again.
-  const haveFirst = useRef(initialSession !== undefined);
-  const [loadError, setLoadError] = useState<string | undefined>();
   const [mobilePane, setMobilePane] = useState<PaneId>(initialPath ? 'editor' : 'files');
   const [sidePane, setSidePane] = useState<'chat' | 'changes'>('chat');
   const [openPath, setOpenPath] = useState<string | undefined>(initialPath);
@@ -84,19 +108,28 @@ export function IdeShell({
     };
   }, [touched]);
 
+  // The worktree changing (or the page coming back into view) reads the session again too.
+  const checkedVersion = useRef(worktreeVersion);
   useEffect(() => {
-    if (haveFirst.current) {
-      haveFirst.current = false;
-      return;
-    }
-    apiFetch<{ session: Session }>(`/api/workspace/session/${sessionId}`, { cache: 'no-store' })
-      .then((data) => setSession(data.session))
-      .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 401)
-          window.location.href = signInPath(window.location.pathname + window.location.search);
-        else setLoadError(errorMessage(e));
-      });
-  }, [sessionId, worktreeVersion]);
+    if (checkedVersion.current === worktreeVersion) return;
+    checkedVersion.current = worktreeVersion;
+    checkSession();
+  }, [worktreeVersion, checkSession]);
+  // Back after an outage: whatever changed meanwhile is read again.
+  const wasDown = useRef(false);
+  useEffect(() => {
+    if (watchStatus.kind === 'reconnecting') wasDown.current = true;
+    if (watchStatus.kind !== 'ok' || !wasDown.current) return;
+    wasDown.current = false;
+    touched();
+  }, [watchStatus, touched]);
+  useEffect(() => {
+    if (watchStatus.kind === 'signed-out')
+      window.location.href = signInPath(window.location.pathname + window.location.search);
+    // Unsaved edits kept in this browser go with the session (as when it is deleted here).
+    // After the editor's own last flush: its cleanup runs before this effect.
+    if (watchStatus.kind === 'gone') clearSessionDrafts(browserDraftStorage(), sessionId);
+  }, [watchStatus, sessionId]);
 
   const [editorDirty, setEditorDirty] = useState(false);
   const openFile = useCallback(
@@ -119,13 +152,29 @@ export function IdeShell({
     if (pane === 'chat' || pane === 'changes') setSidePane(pane);
   }
 
-  if (loadError)
+  if (watchStatus.kind === 'gone') return <SessionGone />;
+  if (watchStatus.kind === 'signed-out')
     return (
       <main>
-        <p className="error" role="alert">
-          {loadError}
+        <p className="muted" role="status">
+          Signed out: on to sign in again…
         </p>
-        <Link href="/">Back to sessions</Link>
+      </main>
+    );
+  // Nothing to show before the session is known: the panes would only fail one by one.
+  if (!session)
+    return (
+      <main>
+        {watchStatus.kind === 'reconnecting' ? (
+          <Reconnecting status={watchStatus} onRetry={checkSession} />
+        ) : (
+          <p className="muted" role="status">
+            Loading the session…
+          </p>
+        )}
+        <p>
+          <Link href="/">Back to sessions</Link>
+        </p>
       </main>
     );
 
@@ -136,21 +185,24 @@ export function IdeShell({
           Grove
         </Link>
         <div className="ide-title">
-          <strong className="break">{session?.name ?? session?.repo ?? '…'}</strong>
-          {session && (
-            <span className="muted small">
-              <code>{session.branchName}</code> from <code>{session.baseBranch}</code>{' '}
-              {/* Active or connected (a terminal is open) is simply working: said only otherwise. */}
-              {session.status !== 'active' && session.status !== 'connected' && (
-                <span className={`status ${session.status}`}>{session.status}</span>
-              )}
-            </span>
-          )}
+          <strong className="break">{session.name ?? session.repo}</strong>
+          <span className="muted small">
+            <code>{session.branchName}</code> from <code>{session.baseBranch}</code>{' '}
+            {/* Active or connected (a terminal is open) is simply working: said only otherwise. */}
+            {session.status !== 'active' && session.status !== 'connected' && (
+              <span className={`status ${session.status}`}>{session.status}</span>
+            )}
+          </span>
         </div>
         <Link href="/workers" className="hide-narrow">
           Workers
         </Link>
       </header>
+      {watchStatus.kind === 'reconnecting' && (
+        <div className="ide-banner">
+          <Reconnecting status={watchStatus} onRetry={checkSession} />
+        </div>
+      )}
       <nav className="ide-tabs" aria-label="Panels">
         {PANES.map((pane) => (
           <button
@@ -180,6 +232,7 @@ export function IdeShell({
             path={openPath}
             onSaved={touched}
             onDirtyChange={setEditorDirty}
+            onNotFound={checkSession}
             worktreeVersion={worktreeVersion}
           />
         </section>
@@ -207,6 +260,42 @@ export function IdeShell({
         </aside>
       </div>
     </div>
+  );
+}
+
+/** The session could not be read (the worker down, the network gone): retried until it is. */
+function Reconnecting({
+  status,
+  onRetry,
+}: {
+  status: Extract<SessionWatchStatus, { kind: 'reconnecting' }>;
+  onRetry: () => void;
+}) {
+  return (
+    <p className="small" role="status" data-testid="session-reconnecting">
+      <span className="error">Cannot reach the session: {status.message}.</span> Reconnecting in{' '}
+      {Math.ceil(status.inMs / 1000)}s…{' '}
+      <button type="button" className="secondary small-button" onClick={onRetry}>
+        Retry now
+      </button>
+    </p>
+  );
+}
+
+/** Deleted (in another tab, say) while open here. */
+function SessionGone() {
+  return (
+    <main>
+      <h1>This session was deleted</h1>
+      <p role="alert">
+        It was deleted while it was open here, perhaps from another tab. Its uncommitted changes and
+        unpushed commits were kept: restore them into another session of the repository from its
+        Changes panel.
+      </p>
+      <p>
+        <Link href="/">Back to sessions</Link>
+      </p>
+    </main>
   );
 }
 

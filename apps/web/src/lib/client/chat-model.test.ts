@@ -1,7 +1,7 @@
 import { buildChatHistory, PERMISSION_DENIED_MESSAGE, type ChatEvent } from '@grove/contract';
 import { describe, expect, it } from 'vitest';
 
-import { applyChatEvent, itemsFromHistory, type ChatItem } from './chat-model';
+import { applyChatEvent, canSend, itemsFromHistory, type ChatItem } from './chat-model';
 
 const fold = (events: ChatEvent[], start: ChatItem[] = []) => events.reduce(applyChatEvent, start);
 
@@ -123,5 +123,16 @@ describe('chat model', () => {
       'text:Done.',
     ]);
     expect(shape(history)).toEqual(shape(live));
+  });
+
+  it('sends only a message, and never while a run goes or is being started', () => {
+    const running = fold([{ type: 'run', runId: 'r1' }]);
+    const ended = fold([{ type: 'done' }], running);
+    expect(canSend([], 'hi', false)).toBe(true);
+    expect(canSend([], '  \n', false)).toBe(false);
+    expect(canSend([], 'hi', true)).toBe(false);
+    expect(canSend(running, 'hi', false)).toBe(false);
+    expect(canSend(ended, 'hi', false)).toBe(true);
+    expect(canSend([...ended, { kind: 'user', id: 'u', text: 'more' }], 'hi', false)).toBe(true);
   });
 });

@@ -166,6 +166,20 @@ export function applyChatEvent(items: ChatItem[], event: ChatEvent): ChatItem[] 
   }
 }
 
+/** Whether the transcript ends with an answer still being written (a run going). */
+export function isRunning(items: ChatItem[]): boolean {
+  const last = items.at(-1);
+  return last?.kind === 'assistant' && last.status === 'running';
+}
+
+/**
+ * The one rule for sending, the Send button's and Ctrl/Cmd+Enter's alike: something to send,
+ * no run going (the worker would refuse it: one run per session) and none being started.
+ */
+export function canSend(items: ChatItem[], draft: string, sending: boolean): boolean {
+  return draft.trim() !== '' && !sending && !isRunning(items);
+}
+
 /** Records the user's answer to a permission prompt. */
 export function answerPermission(
   items: ChatItem[],

@@ -24,6 +24,8 @@ export class ChatStream {
   readonly #options: ChatStreamOptions;
   #lastEventId: number | undefined;
   #abort: AbortController | undefined;
+  /** A message being posted; its answer replaces the followed stream only once accepted. */
+  #posting: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #disposed = false;
@@ -36,19 +38,34 @@ export class ChatStream {
     return this.#lastEventId;
   }
 
-  /** Starts a run. Contract errors (409 busy, 429 with when to retry) are thrown to the caller. */
+  /**
+   * Starts a run. Contract errors (409 busy, 429 with when to retry) are thrown to the caller,
+   * and then the stream being followed (a run still going) is left as it was: only a run that
+   * was accepted replaces it.
+   */
   async send(message: string): Promise<void> {
-    this.#cancel();
+    if (this.#disposed) return;
     const abort = new AbortController();
-    this.#abort = abort;
-    const response = await fetch('/api/workspace/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ sessionId: this.#options.sessionId, message }),
-      credentials: 'same-origin',
-      signal: abort.signal,
-    });
+    this.#posting = abort;
+    let response: Response;
+    try {
+      response = await fetch('/api/workspace/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ sessionId: this.#options.sessionId, message }),
+        credentials: 'same-origin',
+        signal: abort.signal,
+      });
+    } finally {
+      if (this.#posting === abort) this.#posting = undefined;
+    }
     if (!response.ok) throw await readApiError(response);
+    if (this.#disposed || abort.signal.aborted) {
+      void response.body?.cancel();
+      return;
+    }
+    this.#cancel();
+    this.#abort = abort;
     void this.#follow(response, abort);
   }
 
@@ -63,6 +80,7 @@ export class ChatStream {
 
   dispose(): void {
     this.#disposed = true;
+    this.#posting?.abort();
     this.#cancel();
   }
 

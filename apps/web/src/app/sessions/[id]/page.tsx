@@ -36,6 +36,7 @@ export default async function SessionPage({
   if (session === null) notFound();
   return (
     <IdeShell
+      key={id}
       sessionId={id}
       initialSession={session}
       terminalFontSize={preferences?.terminalFontSize}
@@ -46,7 +47,7 @@ export default async function SessionPage({
 /**
  * The session, for the first render (the IDE then needs no second fetch), or null when it is
  * not the user's (or gone): a 404 page, like its API. Anything else (the worker not answering,
- * say) is undefined: the IDE renders, fetches it itself and shows the error.
+ * say) is undefined: the IDE renders, reads it itself and keeps trying until it answers.
  */
 async function loadSession(user: CurrentUser, id: string): Promise<Session | null | undefined> {
   try {

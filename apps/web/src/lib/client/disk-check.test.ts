@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+
+import { diskReaction } from './disk-check';
+
+describe('diskReaction', () => {
+  const clean = { dirty: false, version: 'v1', missing: false };
+  const edited = { ...clean, dirty: true };
+
+  it('says a deleted open file is deleted, over unsaved edits a choice to make', () => {
+    expect(diskReaction(clean, 'missing')).toBe('deleted');
+    expect(diskReaction(edited, 'missing')).toBe('deleted-under-edits');
+    // Still deleted at the next read: still said (the edits may have come meanwhile).
+    expect(diskReaction({ ...clean, missing: true }, 'missing')).toBe('deleted');
+    expect(diskReaction({ ...edited, missing: true }, 'missing')).toBe('deleted-under-edits');
+  });
+
+  it('shows a changed file, or flags it over unsaved edits', () => {
+    expect(diskReaction(clean, { version: 'v1' })).toBe('unchanged');
+    expect(diskReaction(clean, { version: 'v2' })).toBe('reload');
+    expect(diskReaction(edited, { version: 'v2' })).toBe('changed-under-edits');
+  });
+
+  it('notices a deleted file coming back, as it was or changed', () => {
+    expect(diskReaction({ ...clean, missing: true }, { version: 'v1' })).toBe('back');
+    expect(diskReaction({ ...clean, missing: true }, { version: 'v2' })).toBe('reload');
+    expect(diskReaction({ ...edited, missing: true }, { version: 'v2' })).toBe(
+      'changed-under-edits',
+    );
+  });
+});
