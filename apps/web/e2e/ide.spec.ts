@@ -415,6 +415,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(editor).toBeFocused();
     await expect(page.locator('[data-testid="code-editor"] .cm-line').first()).toHaveText(/^\s+#/);
     await page.keyboard.press('ControlOrMeta+z');
+    // Undone back to the file on disk: nothing unsaved, and no draft is kept for it.
+    await expect(page.locator('.editor [aria-label="unsaved changes"]')).toHaveCount(0);
     // Tab in the terminal is the shell's; Escape then Tab leaves it.
     const terminalInput = page.locator('[data-testid="terminal"] textarea');
     await page.locator('[data-testid="terminal"]').click();

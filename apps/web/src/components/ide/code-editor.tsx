@@ -1,5 +1,6 @@
 'use client';
 
+import type { Text } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -67,6 +68,9 @@ export function CodeEditor({
   const [restored, setRestored] = useState(false);
   // Set while the editor itself replaces the document with the file on disk (not an edit).
   const applyingDisk = useRef(false);
+  // The file as last read from or saved to disk: edits undone back to it are no edits.
+  const savedDoc = useRef<Text | undefined>(undefined);
+  const dropDraftRef = useRef<(draftPath: string) => void>(() => undefined);
 
   function storeDraft() {
     clearTimeout(draftTimer.current);
@@ -91,6 +95,8 @@ export function CodeEditor({
     },
     [sessionId],
   );
+
+  dropDraftRef.current = dropDraft;
 
   /** Back to the file as it is on disk: its draft goes too. */
   function reloadFromDisk() {
@@ -152,6 +158,7 @@ export function CodeEditor({
         },
       );
       version.current = result.version;
+      savedDoc.current = doc;
       // Edits typed while it was saving are still unsaved (and their draft stays).
       const stillDirty = view.current?.state.doc !== doc;
       setDirty(stillDirty);
@@ -227,7 +234,13 @@ export function CodeEditor({
           ...(language ? [language] : []),
           cm.EditorView.updateListener.of((update) => {
             if (!update.docChanged || applyingDisk.current) return;
-            setDirty(true);
+            // Typing and undoing back to the file on disk leaves nothing unsaved (nor a draft).
+            const clean = savedDoc.current !== undefined && update.state.doc.eq(savedDoc.current);
+            setDirty(!clean);
+            if (clean) {
+              dropDraftRef.current(path);
+              return;
+            }
             if (loaded.current) loaded.current.dirty = true;
             clearTimeout(draftTimer.current);
             draftTimer.current = setTimeout(() => storeDraftRef.current(), DRAFT_DELAY_MS);
@@ -237,6 +250,7 @@ export function CodeEditor({
           }),
         ],
       });
+      savedDoc.current = file ? view.current.state.toText(file.content) : undefined;
       setMissing(!file);
       if (draft) {
         const stale = draft.baseVersion !== file?.version;
@@ -335,6 +349,7 @@ export function CodeEditor({
           } finally {
             applyingDisk.current = false;
           }
+          savedDoc.current = editor.state.doc;
           version.current = read.version;
           setConflict(false);
           setNotice(`${readyPath} changed on disk: showing the new version.`);
