@@ -23,6 +23,7 @@ import {
   expectTerminalToContain,
   PHONE,
   screenshot,
+  terminalOverflow,
   terminalText,
   watchPageErrors,
 } from './helpers';
@@ -471,6 +472,18 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
           .toBe(true);
       }
       await screenshot(phone, `session-phone-${pane}`);
+    }
+    // Every column of the terminal is on the screen, also after a reload straight to the
+    // terminal and after the screen changes size (the phone turned, a split screen).
+    await phone.locator('[data-pane-tab="terminal"]').tap();
+    await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
+    await phone.reload();
+    await phone.locator('[data-pane-tab="terminal"]').tap();
+    await expectTerminalToContain(phone, 'grove-42');
+    await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
+    for (const size of [{ width: 375, height: 667 }, { width: 844, height: 390 }, PHONE]) {
+      await phone.setViewportSize(size);
+      await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
     }
     // Nothing may be wider than the phone's screen.
     const overflow = await phone.evaluate(

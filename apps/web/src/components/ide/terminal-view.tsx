@@ -41,6 +41,7 @@ export function TerminalView({
   onCommand,
 }: Props) {
   const host = useRef<TerminalHost>(null);
+  const fitBox = useRef<HTMLDivElement>(null);
   const connection = useRef<TerminalConnection | undefined>(undefined);
   const fitRef = useRef<() => void>(() => undefined);
   const gpuRef = useRef<GpuRenderer | undefined>(undefined);
@@ -55,7 +56,11 @@ export function TerminalView({
 
   useEffect(() => {
     const element = host.current;
-    if (!element) return;
+    // xterm goes in an element of its own, without padding or border: the fit addon takes the
+    // computed width of xterm's parent as room for columns, and with `box-sizing: border-box`
+    // that width includes the padding (the host's would cost the last column).
+    const box = fitBox.current;
+    if (!element || !box) return;
     let disposed = false;
     let cleanup = () => undefined as void;
     void (async () => {
@@ -73,8 +78,9 @@ export function TerminalView({
       });
       const fit = new FitAddon();
       term.loadAddon(fit);
-      term.open(element);
-      const gpu = attachGpuRenderer(term);
+      term.open(box);
+      // The renderers size cells differently: fit again whenever it changes.
+      const gpu = attachGpuRenderer(term, () => fitRef.current());
       gpuRef.current = gpu;
       // Tab belongs to the shell (completion); Escape then Tab leaves the terminal, as in the
       // editor. The Escape still reaches the shell.
@@ -129,7 +135,7 @@ export function TerminalView({
       });
       fitRef.current = () => {
         // A hidden pane has no size; fitting it would shrink the PTY to nothing.
-        if (!replaying && element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+        if (!replaying && box.offsetWidth > 0 && box.offsetHeight > 0) fit.fit();
       };
       fitRef.current();
       conn.resize(term.cols, term.rows);
@@ -137,7 +143,7 @@ export function TerminalView({
         fitRef.current();
         gpu.check();
       });
-      observer.observe(element);
+      observer.observe(box);
       conn.start();
       cleanup = () => {
         observer.disconnect();
@@ -169,7 +175,9 @@ export function TerminalView({
         className="terminal-host"
         data-testid="terminal"
         data-font-size={initialFontSize.current}
-      />
+      >
+        <div ref={fitBox} className="terminal-fit" />
+      </div>
     </div>
   );
 }
