@@ -134,6 +134,69 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(text.split('grove-42').length - 1).toBeGreaterThanOrEqual(1);
   });
 
+  await test.step('terminal tabs: five at most, and named for good', async () => {
+    const tabs = page.getByRole('tab', { name: /^Terminal \d+$/ });
+    const newTerminal = page.getByRole('button', { name: '+ New' });
+    const shownTerminal = page.locator('.terminal-view:not([hidden]) [data-testid="terminal"]');
+    await expect(tabs).toHaveText(['Terminal 1']);
+    for (const n of [2, 3, 4, 5]) {
+      await newTerminal.click();
+      await expect(page.getByRole('tab', { name: `Terminal ${n}` })).toHaveAttribute(
+        'aria-selected',
+        'true',
+      );
+    }
+    // A sixth is refused, said so, and leaves no tab behind to retry.
+    await newTerminal.click();
+    await expect(page.locator('[data-pane="terminal"] [role="alert"]')).toContainText(
+      'At most 5 live terminals',
+    );
+    await expect(tabs).toHaveCount(5);
+    await expect(page.getByText(/reconnecting in/)).toHaveCount(0);
+    expect(errors.splice(0)).toEqual([expect.stringContaining('429 (Too Many Requests)')]);
+
+    // Names stay with their shells: after Terminal 2 closes, and after a reload.
+    await page.getByRole('tab', { name: 'Terminal 3' }).click();
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/[$#]\s*$/m);
+    await shownTerminal.click();
+    await page.keyboard.type('echo "third-$((1+2))"\n');
+    await expectTerminalToContain(page, 'third-3');
+    const leave = (dialog: Dialog) => void dialog.accept();
+    page.on('dialog', leave);
+    await page.getByRole('button', { name: 'Close terminal 2' }).click();
+    await expect(tabs).toHaveText(['Terminal 1', 'Terminal 3', 'Terminal 4', 'Terminal 5']);
+    await expect(page.getByRole('tab', { name: 'Terminal 3' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await expectTerminalToContain(page, 'third-3');
+    // A new one takes a new number: 2 was another shell.
+    await newTerminal.click();
+    await expect(tabs).toHaveText([
+      'Terminal 1',
+      'Terminal 3',
+      'Terminal 4',
+      'Terminal 5',
+      'Terminal 6',
+    ]);
+    await page.reload();
+    await expect(tabs).toHaveText([
+      'Terminal 1',
+      'Terminal 3',
+      'Terminal 4',
+      'Terminal 5',
+      'Terminal 6',
+    ]);
+    await page.getByRole('tab', { name: 'Terminal 3' }).click();
+    await expectTerminalToContain(page, 'third-3');
+    // Back to the one terminal the rest of the test uses.
+    for (const n of [3, 4, 5, 6])
+      await page.getByRole('button', { name: `Close terminal ${n}` }).click();
+    await expect(tabs).toHaveText(['Terminal 1']);
+    page.off('dialog', leave);
+    await expectTerminalToContain(page, 'grove-42');
+  });
+
   await test.step('the file tree opens a file in the editor, and saving writes it', async () => {
     await page.locator('[data-path="README.md"]').click();
     const editor = page.locator('[data-testid="code-editor"] .cm-content');

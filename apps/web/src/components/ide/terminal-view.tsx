@@ -2,6 +2,7 @@
 
 import '@xterm/xterm/css/xterm.css';
 
+import type { TerminalConfigResponse } from '@grove/contract';
 import { useEffect, useRef, useState } from 'react';
 
 import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
@@ -10,12 +11,12 @@ import { attachGpuRenderer, type GpuRenderer } from './terminal-renderer';
 
 interface Props {
   sessionId: string;
-  /** Absent: the first ticket creates a new terminal, reported through onCreated. */
-  terminalId: string | undefined;
+  terminalId: string;
+  /** The ticket the terminal was made with (a new one), for its first connect. */
+  ticket?: TerminalConfigResponse | undefined;
   /** Read when the terminal opens (a change applies to terminals opened after it). */
   fontSize?: number | undefined;
   visible: boolean;
-  onCreated: (terminalId: string) => void;
   /** The user pressed Enter: a command may be about to change the worktree. */
   onCommand?: (() => void) | undefined;
 }
@@ -35,9 +36,9 @@ const DEFAULT_FONT_SIZE = 13;
 export function TerminalView({
   sessionId,
   terminalId,
+  ticket,
   fontSize,
   visible,
-  onCreated,
   onCommand,
 }: Props) {
   const host = useRef<TerminalHost>(null);
@@ -46,11 +47,8 @@ export function TerminalView({
   const fitRef = useRef<() => void>(() => undefined);
   const gpuRef = useRef<GpuRenderer | undefined>(undefined);
   const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
-  // Read once: the connection owns the id after the first ticket.
-  const initialId = useRef(terminalId);
-  const initialFontSize = useRef(fontSize ?? DEFAULT_FONT_SIZE);
-  const created = useRef(onCreated);
-  created.current = onCreated;
+  // Read once, when the terminal opens.
+  const initial = useRef({ terminalId, ticket, fontSize: fontSize ?? DEFAULT_FONT_SIZE });
   const command = useRef(onCommand);
   command.current = onCommand;
 
@@ -72,7 +70,7 @@ export function TerminalView({
       const term = new Terminal({
         cursorBlink: true,
         fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        fontSize: initialFontSize.current,
+        fontSize: initial.current.fontSize,
         scrollback: 10_000,
         theme: { background: '#0b0d11' },
       });
@@ -106,7 +104,8 @@ export function TerminalView({
       let replaying = false;
       const conn = new TerminalConnection({
         sessionId,
-        terminalId: initialId.current,
+        terminalId: initial.current.terminalId,
+        ticket: initial.current.ticket,
         sink: {
           write: (data, processed) => term.write(data, processed),
           notice: (message) => term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`),
@@ -120,9 +119,6 @@ export function TerminalView({
           },
         },
         onStatus: setStatus,
-        onTerminalId: (id) => {
-          if (!initialId.current) created.current(id);
-        },
       });
       connection.current = conn;
       const inputs = term.onData((data) => {
@@ -174,7 +170,7 @@ export function TerminalView({
         ref={host}
         className="terminal-host"
         data-testid="terminal"
-        data-font-size={initialFontSize.current}
+        data-font-size={initial.current.fontSize}
       >
         <div ref={fitBox} className="terminal-fit" />
       </div>
