@@ -134,7 +134,9 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(text.split('grove-42').length - 1).toBeGreaterThanOrEqual(1);
   });
 
-  await test.step('terminal tabs: five at most, and named for good', async () => {
+  await test.step('terminal tabs: named for good, five at most, and a bar that scrolls', async () => {
+    // A narrow desktop: five tabs are more than the terminal's bar holds.
+    await page.setViewportSize({ width: 1024, height: 768 });
     const tabs = page.getByRole('tab', { name: /^Terminal \d+$/ });
     const newTerminal = page.getByRole('button', { name: '+ New' });
     const shownTerminal = page.locator('.terminal-view:not([hidden]) [data-testid="terminal"]');
@@ -146,6 +148,25 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
         'true',
       );
     }
+    // The bar scrolls: "+ New" stays whole, on one line, beside it; the new tab is in view.
+    const bar = await page.locator('[data-pane="terminal"] .pane-head').evaluate((head) => {
+      const list = head.querySelector('.term-tabs')!.getBoundingClientRect();
+      const button = [...head.querySelectorAll('button')].find((b) => b.textContent === '+ New')!;
+      const text = document.createRange();
+      text.selectNodeContents(button);
+      const plus = button.getBoundingClientRect();
+      const shown = head.querySelector('[aria-selected="true"]')!.parentElement!;
+      const tab = shown.getBoundingClientRect();
+      return {
+        scrolls: head.querySelector('.term-tabs')!.scrollWidth > list.width,
+        buttonLines: text.getClientRects().length,
+        buttonInside: plus.left >= list.right && plus.right <= head.getBoundingClientRect().right,
+        shownInView: tab.left >= list.left - 0.5 && tab.right <= list.right + 0.5,
+      };
+    });
+    expect(bar).toEqual({ scrolls: true, buttonLines: 1, buttonInside: true, shownInView: true });
+    await screenshot(page, 'terminal-tabs-overflow');
+
     // A sixth is refused, said so, and leaves no tab behind to retry.
     await newTerminal.click();
     await expect(page.locator('[data-pane="terminal"] [role="alert"]')).toContainText(
@@ -195,6 +216,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(tabs).toHaveText(['Terminal 1']);
     page.off('dialog', leave);
     await expectTerminalToContain(page, 'grove-42');
+    await page.setViewportSize(DESKTOP);
   });
 
   await test.step('the file tree opens a file in the editor, and saving writes it', async () => {

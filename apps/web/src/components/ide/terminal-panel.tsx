@@ -43,6 +43,7 @@ export function TerminalPanel({
   const [closing, setClosing] = useState<ReadonlySet<string>>(new Set());
   const [opening, setOpening] = useState(false);
   const numbers = useRef<TerminalNumbers>({ next: 1, byId: {} });
+  const tabList = useRef<HTMLDivElement>(null);
 
   /**
    * Applies `change` to the numbers known here and to those this browser's other pages of the
@@ -169,10 +170,17 @@ export function TerminalPanel({
   // A neighbour closed meanwhile: fall back to the first tab rather than show none.
   const shown = tabs?.some((t) => t.terminalId === current) ? current : tabs?.[0]?.terminalId;
 
+  // The shown tab is scrolled into the tab bar when there are more than it can hold.
+  useEffect(() => {
+    const bar = tabList.current;
+    const tab = bar?.querySelector(`[data-term-tab="${shown}"]`)?.parentElement;
+    if (bar && tab) revealHorizontally(bar, tab);
+  }, [shown, tabs]);
+
   return (
     <div className="terminal-panel">
       <div className="pane-head">
-        <div className="term-tabs" role="tablist" aria-label="Terminals">
+        <div ref={tabList} className="term-tabs" role="tablist" aria-label="Terminals">
           {(tabs ?? []).map((tab) => {
             const label = `Terminal ${tab.number}`;
             return (
@@ -227,7 +235,7 @@ export function TerminalPanel({
         </div>
         <button
           type="button"
-          className="secondary small-button"
+          className="secondary small-button term-new"
           disabled={opening}
           onClick={() => void openTerminal()}
         >
@@ -274,4 +282,12 @@ function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string>
   const next = new Set(keys);
   next.delete(key);
   return next;
+}
+
+/** Scrolls `bar` sideways, as little as it takes, so that all of `item` is in view. */
+function revealHorizontally(bar: HTMLElement, item: Element): void {
+  const outer = bar.getBoundingClientRect();
+  const inner = item.getBoundingClientRect();
+  if (inner.left < outer.left) bar.scrollLeft -= outer.left - inner.left;
+  else if (inner.right > outer.right) bar.scrollLeft += inner.right - outer.right;
 }
