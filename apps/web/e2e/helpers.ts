@@ -38,3 +38,28 @@ export async function terminalText(page: Page): Promise<string> {
 export async function expectTerminalToContain(page: Page, text: string): Promise<void> {
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain(text);
 }
+
+/**
+ * How far (CSS pixels) the shown terminal's last column reaches past the room it has: the
+ * terminal box's content less xterm's scrollbar. At most 0 when every column is wholly visible
+ * (a glyph of the DOM renderer may reach a fraction of a pixel further).
+ */
+export async function terminalOverflow(page: Page): Promise<number> {
+  return page.locator('.terminal-view:not([hidden]) [data-testid="terminal"]').evaluate((host) => {
+    const style = getComputedStyle(host);
+    let room =
+      host.getBoundingClientRect().right -
+      parseFloat(style.borderRightWidth) -
+      parseFloat(style.paddingRight);
+    const scrollbar = host.querySelector('.xterm-scrollable-element > .scrollbar.vertical');
+    if (scrollbar) room = Math.min(room, scrollbar.getBoundingClientRect().left);
+    // The screen is as wide as the columns; the DOM renderer's rows show where glyphs really end.
+    let right = host.querySelector('.xterm-screen')?.getBoundingClientRect().right ?? Infinity;
+    for (const row of host.querySelectorAll('.xterm-rows > div')) {
+      const range = document.createRange();
+      range.selectNodeContents(row);
+      right = Math.max(right, range.getBoundingClientRect().right);
+    }
+    return right - room;
+  });
+}

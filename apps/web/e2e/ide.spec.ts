@@ -23,6 +23,7 @@ import {
   expectTerminalToContain,
   PHONE,
   screenshot,
+  terminalOverflow,
   terminalText,
   watchPageErrors,
 } from './helpers';
@@ -131,6 +132,91 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page.getByRole('tab', { name: /^Terminal/ })).toHaveCount(1);
     const text = await terminalText(page);
     expect(text.split('grove-42').length - 1).toBeGreaterThanOrEqual(1);
+  });
+
+  await test.step('terminal tabs: named for good, five at most, and a bar that scrolls', async () => {
+    // A narrow desktop: five tabs are more than the terminal's bar holds.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const tabs = page.getByRole('tab', { name: /^Terminal \d+$/ });
+    const newTerminal = page.getByRole('button', { name: '+ New' });
+    const shownTerminal = page.locator('.terminal-view:not([hidden]) [data-testid="terminal"]');
+    await expect(tabs).toHaveText(['Terminal 1']);
+    for (const n of [2, 3, 4, 5]) {
+      await newTerminal.click();
+      await expect(page.getByRole('tab', { name: `Terminal ${n}` })).toHaveAttribute(
+        'aria-selected',
+        'true',
+      );
+    }
+    // The bar scrolls: "+ New" stays whole, on one line, beside it; the new tab is in view.
+    const bar = await page.locator('[data-pane="terminal"] .pane-head').evaluate((head) => {
+      const list = head.querySelector('.term-tabs')!.getBoundingClientRect();
+      const button = [...head.querySelectorAll('button')].find((b) => b.textContent === '+ New')!;
+      const text = document.createRange();
+      text.selectNodeContents(button);
+      const plus = button.getBoundingClientRect();
+      const shown = head.querySelector('[aria-selected="true"]')!.parentElement!;
+      const tab = shown.getBoundingClientRect();
+      return {
+        scrolls: head.querySelector('.term-tabs')!.scrollWidth > list.width,
+        buttonLines: text.getClientRects().length,
+        buttonInside: plus.left >= list.right && plus.right <= head.getBoundingClientRect().right,
+        shownInView: tab.left >= list.left - 0.5 && tab.right <= list.right + 0.5,
+      };
+    });
+    expect(bar).toEqual({ scrolls: true, buttonLines: 1, buttonInside: true, shownInView: true });
+    await screenshot(page, 'terminal-tabs-overflow');
+
+    // A sixth is refused, said so, and leaves no tab behind to retry.
+    await newTerminal.click();
+    await expect(page.locator('[data-pane="terminal"] [role="alert"]')).toContainText(
+      'At most 5 live terminals',
+    );
+    await expect(tabs).toHaveCount(5);
+    await expect(page.getByText(/reconnecting in/)).toHaveCount(0);
+    expect(errors.splice(0)).toEqual([expect.stringContaining('429 (Too Many Requests)')]);
+
+    // Names stay with their shells: after Terminal 2 closes, and after a reload.
+    await page.getByRole('tab', { name: 'Terminal 3' }).click();
+    await expect.poll(() => terminalText(page), { timeout: 30_000 }).toMatch(/[$#]\s*$/m);
+    await shownTerminal.click();
+    await page.keyboard.type('echo "third-$((1+2))"\n');
+    await expectTerminalToContain(page, 'third-3');
+    const leave = (dialog: Dialog) => void dialog.accept();
+    page.on('dialog', leave);
+    await page.getByRole('button', { name: 'Close terminal 2' }).click();
+    await expect(tabs).toHaveText(['Terminal 1', 'Terminal 3', 'Terminal 4', 'Terminal 5']);
+    await expect(page.getByRole('tab', { name: 'Terminal 3' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await expectTerminalToContain(page, 'third-3');
+    // A new one takes a new number: 2 was another shell.
+    await newTerminal.click();
+    await expect(tabs).toHaveText([
+      'Terminal 1',
+      'Terminal 3',
+      'Terminal 4',
+      'Terminal 5',
+      'Terminal 6',
+    ]);
+    await page.reload();
+    await expect(tabs).toHaveText([
+      'Terminal 1',
+      'Terminal 3',
+      'Terminal 4',
+      'Terminal 5',
+      'Terminal 6',
+    ]);
+    await page.getByRole('tab', { name: 'Terminal 3' }).click();
+    await expectTerminalToContain(page, 'third-3');
+    // Back to the one terminal the rest of the test uses.
+    for (const n of [3, 4, 5, 6])
+      await page.getByRole('button', { name: `Close terminal ${n}` }).click();
+    await expect(tabs).toHaveText(['Terminal 1']);
+    page.off('dialog', leave);
+    await expectTerminalToContain(page, 'grove-42');
+    await page.setViewportSize(DESKTOP);
   });
 
   await test.step('the file tree opens a file in the editor, and saving writes it', async () => {
@@ -496,6 +582,18 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
           .toBe(true);
       }
       await screenshot(phone, `session-phone-${pane}`);
+    }
+    // Every column of the terminal is on the screen, also after a reload straight to the
+    // terminal and after the screen changes size (the phone turned, a split screen).
+    await phone.locator('[data-pane-tab="terminal"]').tap();
+    await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
+    await phone.reload();
+    await phone.locator('[data-pane-tab="terminal"]').tap();
+    await expectTerminalToContain(phone, 'grove-42');
+    await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
+    for (const size of [{ width: 375, height: 667 }, { width: 844, height: 390 }, PHONE]) {
+      await phone.setViewportSize(size);
+      await expect.poll(() => terminalOverflow(phone)).toBeLessThanOrEqual(1);
     }
     // Nothing may be wider than the phone's screen.
     const overflow = await phone.evaluate(

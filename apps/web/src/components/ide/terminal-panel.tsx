@@ -1,17 +1,28 @@
 'use client';
 
-import type { TerminalSummary } from '@grove/contract';
-import { useEffect, useState } from 'react';
+import type { TerminalConfigResponse, TerminalSummary } from '@grove/contract';
+import { useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
 import { errorMessage } from '@/lib/client/format';
+import {
+  addTerminal,
+  browserNumberStorage,
+  numberTerminals,
+  readTerminalNumbers,
+  removeTerminal,
+  writeTerminalNumbers,
+  type TerminalNumbers,
+} from '@/lib/client/terminal-numbers';
 
 import { TerminalView } from './terminal-view';
 
 interface Tab {
-  /** Stable React key: a new tab has no terminal id until its first ticket arrives. */
-  key: string;
-  terminalId: string | undefined;
+  terminalId: string;
+  /** Its name's number, given when it was made (terminal-numbers.ts). */
+  number: number;
+  /** The ticket a terminal made here came with, for its first connect. */
+  ticket?: TerminalConfigResponse;
 }
 
 /** Terminal tabs: the session's terminals from the worker, plus new ones opened here. */
@@ -30,27 +41,84 @@ export function TerminalPanel({
   const [current, setCurrent] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [closing, setClosing] = useState<ReadonlySet<string>>(new Set());
+  const [opening, setOpening] = useState(false);
+  const numbers = useRef<TerminalNumbers>({ next: 1, byId: {} });
+  const tabList = useRef<HTMLDivElement>(null);
+
+  /**
+   * Applies `change` to the numbers known here and to those this browser's other pages of the
+   * session kept meanwhile, and keeps the result.
+   */
+  function renumber(change: (known: TerminalNumbers) => TerminalNumbers): TerminalNumbers {
+    const storage = browserNumberStorage();
+    const stored = readTerminalNumbers(storage, sessionId);
+    const known = stored
+      ? {
+          next: Math.max(stored.next, numbers.current.next),
+          byId: { ...stored.byId, ...numbers.current.byId },
+        }
+      : numbers.current;
+    numbers.current = change(known);
+    writeTerminalNumbers(storage, sessionId, numbers.current);
+    return numbers.current;
+  }
+
+  /**
+   * Asks the worker for a new terminal and adds its tab; a refusal (past the live terminals a
+   * user may have) is shown here and adds none.
+   */
+  async function openTerminal() {
+    setOpening(true);
+    setError(undefined);
+    try {
+      const ticket = await apiFetch<TerminalConfigResponse>(
+        `/api/terminal/config?${new URLSearchParams({ sessionId }).toString()}`,
+        { cache: 'no-store' },
+      );
+      const id = ticket.terminalId;
+      const number = renumber((known) => addTerminal(known, id)).byId[id] ?? 0;
+      setTabs((list) => [...(list ?? []), { terminalId: id, number, ticket }]);
+      setCurrent(id);
+    } catch (e) {
+      setTabs((list) => list ?? []);
+      setError(
+        e instanceof ApiError && e.status === 429
+          ? `Could not open a terminal: ${e.message}`
+          : errorMessage(e),
+      );
+    } finally {
+      setOpening(false);
+    }
+  }
+  const open = useRef(openTerminal);
+  open.current = openTerminal;
 
   useEffect(() => {
+    let active = true;
     apiFetch<{ terminals: TerminalSummary[] }>(`/api/workspace/session/${sessionId}/terminals`, {
       cache: 'no-store',
     })
       .then(({ terminals }) => {
-        const kept = terminals
-          .filter((t) => t.status !== 'previous' || t.seq > 0)
-          .map((t) => ({ key: t.id, terminalId: t.id }));
-        const list = kept.length > 0 ? kept : [{ key: 'new-0', terminalId: undefined }];
-        setTabs(list);
-        setCurrent(list[0]!.key);
+        if (!active) return;
+        // Listed in the order they were made.
+        const ids = terminals.filter((t) => t.status !== 'previous' || t.seq > 0).map((t) => t.id);
+        const storage = browserNumberStorage();
+        numbers.current = numberTerminals(readTerminalNumbers(storage, sessionId), ids);
+        writeTerminalNumbers(storage, sessionId, numbers.current);
+        if (ids.length === 0) {
+          void open.current();
+          return;
+        }
+        setTabs(ids.map((id) => ({ terminalId: id, number: numbers.current.byId[id] ?? 0 })));
+        setCurrent(ids[0]);
       })
-      .catch((e: unknown) => setError(errorMessage(e)));
+      .catch((e: unknown) => {
+        if (active) setError(errorMessage(e));
+      });
+    return () => {
+      active = false;
+    };
   }, [sessionId]);
-
-  function addTab() {
-    const key = `new-${Date.now()}`;
-    setTabs((list) => [...(list ?? []), { key, terminalId: undefined }]);
-    setCurrent(key);
-  }
 
   /** The worker knows best whether the shell still runs (it may have exited meanwhile). */
   async function isRunning(terminalId: string): Promise<boolean> {
@@ -68,63 +136,67 @@ export function TerminalPanel({
 
   /**
    * Ends the terminal on the worker (shell, scrollback and all), then drops its tab; closing the
-   * shown tab shows its right neighbour, or the left one at the end. A tab that never got a
-   * terminal (its ticket failed) just goes.
+   * shown tab shows its right neighbour, or the left one at the end.
    */
   async function closeTab(tab: Tab, label: string) {
+    const id = tab.terminalId;
     const list = tabs ?? [];
-    const index = list.findIndex((t) => t.key === tab.key);
-    const rest = list.filter((t) => t.key !== tab.key);
-    const neighbour = rest[Math.min(index, rest.length - 1)]?.key;
+    const index = list.findIndex((t) => t.terminalId === id);
+    const rest = list.filter((t) => t.terminalId !== id);
+    const neighbour = rest[Math.min(index, rest.length - 1)]?.terminalId;
     setError(undefined);
-    if (tab.terminalId) {
-      setClosing((keys) => new Set(keys).add(tab.key));
-      try {
-        if (
-          (await isRunning(tab.terminalId)) &&
-          !window.confirm(`${label} is still running. Close it and end its shell?`)
-        )
-          return;
-        await apiFetch(`/api/workspace/session/${sessionId}/terminals/${tab.terminalId}`, {
-          method: 'DELETE',
-        });
-      } catch (e) {
-        // Already gone (closed elsewhere, session deleted): the tab goes all the same.
-        if (!(e instanceof ApiError && e.status === 404)) {
-          setError(errorMessage(e));
-          return;
-        }
-      } finally {
-        setClosing((keys) => withoutKey(keys, tab.key));
+    setClosing((ids) => new Set(ids).add(id));
+    try {
+      if (
+        (await isRunning(id)) &&
+        !window.confirm(`${label} is still running. Close it and end its shell?`)
+      )
+        return;
+      await apiFetch(`/api/workspace/session/${sessionId}/terminals/${id}`, { method: 'DELETE' });
+    } catch (e) {
+      // Already gone (closed elsewhere, session deleted): the tab goes all the same.
+      if (!(e instanceof ApiError && e.status === 404)) {
+        setError(errorMessage(e));
+        return;
       }
+    } finally {
+      setClosing((ids) => withoutKey(ids, id));
     }
-    setTabs((all) => all?.filter((t) => t.key !== tab.key));
-    setCurrent((key) => (key === tab.key ? neighbour : key));
+    renumber((known) => removeTerminal(known, id));
+    setTabs((all) => all?.filter((t) => t.terminalId !== id));
+    setCurrent((shownId) => (shownId === id ? neighbour : shownId));
   }
 
   // A neighbour closed meanwhile: fall back to the first tab rather than show none.
-  const shown = tabs?.some((t) => t.key === current) ? current : tabs?.[0]?.key;
+  const shown = tabs?.some((t) => t.terminalId === current) ? current : tabs?.[0]?.terminalId;
+
+  // The shown tab is scrolled into the tab bar when there are more than it can hold.
+  useEffect(() => {
+    const bar = tabList.current;
+    const tab = bar?.querySelector(`[data-term-tab="${shown}"]`)?.parentElement;
+    if (bar && tab) revealHorizontally(bar, tab);
+  }, [shown, tabs]);
 
   return (
     <div className="terminal-panel">
       <div className="pane-head">
-        <div className="term-tabs" role="tablist" aria-label="Terminals">
-          {(tabs ?? []).map((tab, index) => {
-            const label = `Terminal ${index + 1}`;
+        <div ref={tabList} className="term-tabs" role="tablist" aria-label="Terminals">
+          {(tabs ?? []).map((tab) => {
+            const label = `Terminal ${tab.number}`;
             return (
-              <span key={tab.key} className="term-tab" role="presentation">
+              <span key={tab.terminalId} className="term-tab" role="presentation">
                 <button
                   type="button"
                   role="tab"
                   className="tab"
-                  aria-selected={tab.key === shown}
-                  tabIndex={tab.key === shown ? 0 : -1}
-                  data-term-tab={tab.key}
-                  onClick={() => setCurrent(tab.key)}
+                  aria-selected={tab.terminalId === shown}
+                  tabIndex={tab.terminalId === shown ? 0 : -1}
+                  data-term-tab={tab.terminalId}
+                  onClick={() => setCurrent(tab.terminalId)}
                   onKeyDown={(event) => {
                     // Arrow keys move along the tab list, as in any tab list.
                     const list = tabs ?? [];
-                    const at = list.findIndex((t) => t.key === tab.key);
+                    const at = list.findIndex((t) => t.terminalId === tab.terminalId);
                     const to =
                       event.key === 'ArrowRight'
                         ? list[(at + 1) % list.length]
@@ -137,9 +209,11 @@ export function TerminalPanel({
                               : undefined;
                     if (!to) return;
                     event.preventDefault();
-                    setCurrent(to.key);
+                    setCurrent(to.terminalId);
                     requestAnimationFrame(() =>
-                      document.querySelector<HTMLElement>(`[data-term-tab="${to.key}"]`)?.focus(),
+                      document
+                        .querySelector<HTMLElement>(`[data-term-tab="${to.terminalId}"]`)
+                        ?.focus(),
                     );
                   }}
                 >
@@ -148,9 +222,9 @@ export function TerminalPanel({
                 <button
                   type="button"
                   className="term-tab-close"
-                  aria-label={`Close terminal ${index + 1}`}
-                  title={`Close terminal ${index + 1}`}
-                  disabled={closing.has(tab.key)}
+                  aria-label={`Close terminal ${tab.number}`}
+                  title={`Close terminal ${tab.number}`}
+                  disabled={closing.has(tab.terminalId)}
                   onClick={() => void closeTab(tab, label)}
                 >
                   <span aria-hidden="true">×</span>
@@ -159,7 +233,12 @@ export function TerminalPanel({
             );
           })}
         </div>
-        <button type="button" className="secondary small-button" onClick={addTab}>
+        <button
+          type="button"
+          className="secondary small-button term-new"
+          disabled={opening}
+          onClick={() => void openTerminal()}
+        >
           + New
         </button>
       </div>
@@ -171,7 +250,12 @@ export function TerminalPanel({
       {tabs?.length === 0 ? (
         <div className="terminal-empty">
           <p className="muted small">No terminals open.</p>
-          <button type="button" className="secondary small-button" onClick={addTab}>
+          <button
+            type="button"
+            className="secondary small-button"
+            disabled={opening}
+            onClick={() => void openTerminal()}
+          >
             Open a terminal
           </button>
         </div>
@@ -179,15 +263,13 @@ export function TerminalPanel({
         <div className="terminal-stack">
           {(tabs ?? []).map((tab) => (
             <TerminalView
-              key={tab.key}
+              key={tab.terminalId}
               sessionId={sessionId}
               terminalId={tab.terminalId}
+              ticket={tab.ticket}
               fontSize={fontSize}
-              visible={tab.key === shown}
+              visible={tab.terminalId === shown}
               onCommand={onCommand}
-              onCreated={(terminalId) =>
-                setTabs((list) => list?.map((t) => (t.key === tab.key ? { ...t, terminalId } : t)))
-              }
             />
           ))}
         </div>
@@ -200,4 +282,12 @@ function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string>
   const next = new Set(keys);
   next.delete(key);
   return next;
+}
+
+/** Scrolls `bar` sideways, as little as it takes, so that all of `item` is in view. */
+function revealHorizontally(bar: HTMLElement, item: Element): void {
+  const outer = bar.getBoundingClientRect();
+  const inner = item.getBoundingClientRect();
+  if (inner.left < outer.left) bar.scrollLeft -= outer.left - inner.left;
+  else if (inner.right > outer.right) bar.scrollLeft += inner.right - outer.right;
 }

@@ -17,16 +17,23 @@ export interface GpuRenderer {
  * emulating a phone or a HiDPI screen), where the terminal would otherwise stay blank. When
  * the window moves to a screen with another pixel ratio, the renderer is made again for it
  * (the WebGL addon does not rescale itself).
+ *
+ * The two renderers size cells differently (WebGL rounds them to whole device pixels, the DOM
+ * renderer does not: at a pixel ratio of 3, 7.67 against 7.83 CSS pixels for a 13 px font), so
+ * columns fitted for one overflow the other: `onChange` is called whenever the renderer
+ * changes, to fit the terminal again.
  */
-export function attachGpuRenderer(term: Terminal): GpuRenderer {
+export function attachGpuRenderer(term: Terminal, onChange: () => void): GpuRenderer {
   let addon: { dispose: () => void } | undefined;
   let stopped = false;
   let frame = 0;
   let media: MediaQueryList | undefined;
 
   const drop = () => {
-    addon?.dispose();
+    if (!addon) return;
+    addon.dispose();
     addon = undefined;
+    if (!stopped) onChange();
   };
   let later: ReturnType<typeof setTimeout> | undefined;
   const judge = () => {
@@ -54,6 +61,7 @@ export function attachGpuRenderer(term: Terminal): GpuRenderer {
       });
       term.loadAddon(webgl);
       addon = webgl;
+      onChange();
       check();
     } catch {
       // No WebGL here (headless, blocklisted GPU): the DOM renderer is already active.

@@ -2,6 +2,7 @@
 
 import '@xterm/xterm/css/xterm.css';
 
+import type { TerminalConfigResponse } from '@grove/contract';
 import { useEffect, useRef, useState } from 'react';
 
 import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
@@ -10,12 +11,12 @@ import { attachGpuRenderer, type GpuRenderer } from './terminal-renderer';
 
 interface Props {
   sessionId: string;
-  /** Absent: the first ticket creates a new terminal, reported through onCreated. */
-  terminalId: string | undefined;
+  terminalId: string;
+  /** The ticket the terminal was made with (a new one), for its first connect. */
+  ticket?: TerminalConfigResponse | undefined;
   /** Read when the terminal opens (a change applies to terminals opened after it). */
   fontSize?: number | undefined;
   visible: boolean;
-  onCreated: (terminalId: string) => void;
   /** The user pressed Enter: a command may be about to change the worktree. */
   onCommand?: (() => void) | undefined;
 }
@@ -35,27 +36,29 @@ const DEFAULT_FONT_SIZE = 13;
 export function TerminalView({
   sessionId,
   terminalId,
+  ticket,
   fontSize,
   visible,
-  onCreated,
   onCommand,
 }: Props) {
   const host = useRef<TerminalHost>(null);
+  const fitBox = useRef<HTMLDivElement>(null);
   const connection = useRef<TerminalConnection | undefined>(undefined);
   const fitRef = useRef<() => void>(() => undefined);
   const gpuRef = useRef<GpuRenderer | undefined>(undefined);
   const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
-  // Read once: the connection owns the id after the first ticket.
-  const initialId = useRef(terminalId);
-  const initialFontSize = useRef(fontSize ?? DEFAULT_FONT_SIZE);
-  const created = useRef(onCreated);
-  created.current = onCreated;
+  // Read once, when the terminal opens.
+  const initial = useRef({ terminalId, ticket, fontSize: fontSize ?? DEFAULT_FONT_SIZE });
   const command = useRef(onCommand);
   command.current = onCommand;
 
   useEffect(() => {
     const element = host.current;
-    if (!element) return;
+    // xterm goes in an element of its own, without padding or border: the fit addon takes the
+    // computed width of xterm's parent as room for columns, and with `box-sizing: border-box`
+    // that width includes the padding (the host's would cost the last column).
+    const box = fitBox.current;
+    if (!element || !box) return;
     let disposed = false;
     let cleanup = () => undefined as void;
     void (async () => {
@@ -67,14 +70,15 @@ export function TerminalView({
       const term = new Terminal({
         cursorBlink: true,
         fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        fontSize: initialFontSize.current,
+        fontSize: initial.current.fontSize,
         scrollback: 10_000,
         theme: { background: '#0b0d11' },
       });
       const fit = new FitAddon();
       term.loadAddon(fit);
-      term.open(element);
-      const gpu = attachGpuRenderer(term);
+      term.open(box);
+      // The renderers size cells differently: fit again whenever it changes.
+      const gpu = attachGpuRenderer(term, () => fitRef.current());
       gpuRef.current = gpu;
       // Tab belongs to the shell (completion); Escape then Tab leaves the terminal, as in the
       // editor. The Escape still reaches the shell.
@@ -100,7 +104,8 @@ export function TerminalView({
       let replaying = false;
       const conn = new TerminalConnection({
         sessionId,
-        terminalId: initialId.current,
+        terminalId: initial.current.terminalId,
+        ticket: initial.current.ticket,
         sink: {
           write: (data, processed) => term.write(data, processed),
           notice: (message) => term.write(`\r\n\x1b[2m[${message}]\x1b[0m\r\n`),
@@ -114,9 +119,6 @@ export function TerminalView({
           },
         },
         onStatus: setStatus,
-        onTerminalId: (id) => {
-          if (!initialId.current) created.current(id);
-        },
       });
       connection.current = conn;
       const inputs = term.onData((data) => {
@@ -129,7 +131,7 @@ export function TerminalView({
       });
       fitRef.current = () => {
         // A hidden pane has no size; fitting it would shrink the PTY to nothing.
-        if (!replaying && element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+        if (!replaying && box.offsetWidth > 0 && box.offsetHeight > 0) fit.fit();
       };
       fitRef.current();
       conn.resize(term.cols, term.rows);
@@ -137,7 +139,7 @@ export function TerminalView({
         fitRef.current();
         gpu.check();
       });
-      observer.observe(element);
+      observer.observe(box);
       conn.start();
       cleanup = () => {
         observer.disconnect();
@@ -168,8 +170,10 @@ export function TerminalView({
         ref={host}
         className="terminal-host"
         data-testid="terminal"
-        data-font-size={initialFontSize.current}
-      />
+        data-font-size={initial.current.fontSize}
+      >
+        <div ref={fitBox} className="terminal-fit" />
+      </div>
     </div>
   );
 }

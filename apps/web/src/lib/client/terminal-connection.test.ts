@@ -1,6 +1,14 @@
+import type { TerminalConfigResponse } from '@grove/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { ACK_EVERY_BYTES, TerminalConnection, type TerminalStatus } from './terminal-connection';
+import { ApiError } from '@/lib/api/browser';
+
+import {
+  ACK_EVERY_BYTES,
+  TerminalConnection,
+  type TerminalConnectionOptions,
+  type TerminalStatus,
+} from './terminal-connection';
 
 /** Just enough of a browser WebSocket for the connection logic. */
 class FakeSocket {
@@ -34,7 +42,10 @@ describe('TerminalConnection', () => {
     vi.unstubAllGlobals();
   });
 
-  function setup({ deferProcessing = false } = {}) {
+  function setup({
+    deferProcessing = false,
+    ...options
+  }: { deferProcessing?: boolean } & Partial<TerminalConnectionOptions> = {}) {
     const sockets: FakeSocket[] = [];
     const queries: string[] = [];
     const written: string[] = [];
@@ -73,6 +84,7 @@ describe('TerminalConnection', () => {
         sockets.push(socket);
         return socket as unknown as WebSocket;
       },
+      ...options,
     });
     return { connection, sockets, queries, written, statuses, sinkLog, unprocessed };
   }
@@ -250,6 +262,92 @@ describe('TerminalConnection', () => {
     for (const processed of unprocessed.splice(0)) processed();
     expect(sinkLog.at(-1)).toBe('endReplay');
     expect(resizes(sockets[0]!)).toEqual([{ type: 'resize', cols: 40, rows: 20 }]);
+    connection.dispose();
+  });
+
+  /** What the web answers past GROVE_MAX_TERMINALS_PER_USER (the worker's 429). */
+  const limitError = () =>
+    new ApiError(
+      429,
+      'rate_limited',
+      'At most 5 live terminals per user; close one first — try again in 10s',
+      10,
+    );
+
+  it('gives up on a new terminal refused for the limit: no retry that starts one later', async () => {
+    const queries: string[] = [];
+    const { connection, sockets, statuses } = setup({
+      fetchConfig: (query) => {
+        queries.push(query);
+        return Promise.reject(limitError());
+      },
+    });
+    connection.start();
+    await vi.waitFor(() => expect(statuses.at(-1)?.kind).toBe('failed'));
+    expect(statuses.at(-1)).toEqual({ kind: 'failed', message: limitError().message });
+    // Another terminal closing meanwhile must not make this one appear.
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(queries).toEqual(['sessionId=session0001']);
+    expect(sockets).toHaveLength(0);
+    connection.dispose();
+  });
+
+  it('lets an existing terminal refused with 429 (its shell to restart) retry after retryAfter', async () => {
+    const queries: string[] = [];
+    const { connection, sockets, statuses } = setup({
+      terminalId: 'term000001',
+      fetchConfig: (query) => {
+        queries.push(query);
+        if (queries.length === 1) return Promise.reject(limitError());
+        return Promise.resolve({
+          wsUrl: 'ws://worker/terminals/term000001/ws?ticket=t2',
+          terminalId: 'term000001',
+          expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        });
+      },
+    });
+    connection.start();
+    await vi.waitFor(() => expect(statuses.at(-1)?.kind).toBe('reconnecting'));
+    expect(statuses.at(-1)).toMatchObject({ inMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(queries).toEqual([
+      'sessionId=session0001&terminalId=term000001',
+      'sessionId=session0001&terminalId=term000001',
+    ]);
+    expect(sockets).toHaveLength(1);
+    connection.dispose();
+  });
+
+  it('connects first with the ticket the new terminal came with, then with fresh ones', async () => {
+    const ticket: TerminalConfigResponse = {
+      wsUrl: 'ws://worker/terminals/term000001/ws?ticket=made',
+      terminalId: 'term000001',
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    };
+    const { connection, sockets, queries } = setup({ terminalId: 'term000001', ticket });
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(queries).toEqual([]);
+    expect(new URL(sockets[0]!.url).searchParams.get('ticket')).toBe('made');
+    sockets[0]!.frame({ type: 'connected', terminalId: 'term000001', seq: 0 });
+    sockets[0]!.drop();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(queries).toEqual(['sessionId=session0001&terminalId=term000001']);
+    expect(new URL(sockets[1]!.url).searchParams.get('ticket')).toBe('t1');
+    connection.dispose();
+  });
+
+  it('asks for a fresh ticket when the one it was given has expired', async () => {
+    const ticket: TerminalConfigResponse = {
+      wsUrl: 'ws://worker/terminals/term000001/ws?ticket=old',
+      terminalId: 'term000001',
+      expiresAt: new Date(Date.now() - 1).toISOString(),
+    };
+    const { connection, sockets, queries } = setup({ terminalId: 'term000001', ticket });
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(queries).toEqual(['sessionId=session0001&terminalId=term000001']);
+    expect(new URL(sockets[0]!.url).searchParams.get('ticket')).toBe('t1');
     connection.dispose();
   });
 

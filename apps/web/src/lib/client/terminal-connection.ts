@@ -36,6 +36,11 @@ export interface TerminalConnectionOptions {
   sessionId: string;
   /** An existing terminal to attach to; absent ⇒ the first ticket makes a new one. */
   terminalId?: string | undefined;
+  /**
+   * A ticket already issued for `terminalId` (by the request that made the terminal): the
+   * first connect uses it, while it is valid, instead of asking for another.
+   */
+  ticket?: TerminalConfigResponse | undefined;
   sink: TerminalSink;
   onStatus: (status: TerminalStatus) => void;
   onTerminalId?: (terminalId: string) => void;
@@ -53,6 +58,7 @@ export interface TerminalConnectionOptions {
 export class TerminalConnection {
   readonly #options: TerminalConnectionOptions;
   #terminalId: string | undefined;
+  #ticket: TerminalConfigResponse | undefined;
   #socket: WebSocket | undefined;
   #lastSeq = 0;
   #lastAcked = 0;
@@ -77,6 +83,7 @@ export class TerminalConnection {
   constructor(options: TerminalConnectionOptions) {
     this.#options = options;
     this.#terminalId = options.terminalId;
+    this.#ticket = options.ticket;
   }
 
   get terminalId(): string | undefined {
@@ -140,11 +147,22 @@ export class TerminalConnection {
     this.#options.onStatus({ kind: 'connecting' });
     const query = new URLSearchParams({ sessionId: this.#options.sessionId });
     if (this.#terminalId) query.set('terminalId', this.#terminalId);
+    const issued = this.#ticket;
+    this.#ticket = undefined;
     let config: TerminalConfigResponse;
     try {
-      config = await (this.#options.fetchConfig ?? defaultFetchConfig)(query.toString());
+      config =
+        issued && Date.parse(issued.expiresAt) > Date.now()
+          ? issued
+          : await (this.#options.fetchConfig ?? defaultFetchConfig)(query.toString());
     } catch (error) {
       if (error instanceof ApiError && [401, 403, 404, 409, 422].includes(error.status)) {
+        this.#options.onStatus({ kind: 'failed', message: error.message });
+        return;
+      }
+      // A new terminal refused (too many live ones): asking again would start a shell later,
+      // unasked, once another one closes. A terminal that exists may wait for its turn.
+      if (error instanceof ApiError && error.status === 429 && !this.#terminalId) {
         this.#options.onStatus({ kind: 'failed', message: error.message });
         return;
       }
