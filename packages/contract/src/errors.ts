@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   budget_exceeded: 429,
   session_limit: 429,
+  terminal_limit: 429,
   repo_unavailable: 422,
   internal_error: 500,
   worker_unreachable: 502,

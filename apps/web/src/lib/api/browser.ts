@@ -30,7 +30,7 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
   const header = retryHeader ? Number(retryHeader) : undefined;
   const retryAfter =
     error.retryAfter ?? (header !== undefined && Number.isFinite(header) ? header : undefined);
-  // Waiting frees no room under a count limit (sessions): the message says what does.
+  // Waiting frees no room under a count limit (sessions, terminals): the message says what does.
   if (retryAfter !== undefined && !COUNT_LIMITS.has(error.code ?? ''))
     message += ` — try again in ${formatWait(retryAfter)}`;
   // Only when the worker could not be reached (or something in front of it answered instead).
@@ -40,7 +40,7 @@ export function apiErrorFrom(status: number, data: unknown, retryHeader?: string
 }
 
 const WORKER_DOWN = new Set(['worker_unavailable', 'worker_unreachable']);
-const COUNT_LIMITS = new Set(['session_limit']);
+const COUNT_LIMITS = new Set(['session_limit', 'terminal_limit']);
 
 /**
  * One phrase per field, its first problem only: "message is required" as it is, and "is too

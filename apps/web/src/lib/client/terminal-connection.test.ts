@@ -267,12 +267,7 @@ describe('TerminalConnection', () => {
 
   /** What the web answers past GROVE_MAX_TERMINALS_PER_USER (the worker's 429). */
   const limitError = () =>
-    new ApiError(
-      429,
-      'rate_limited',
-      'At most 5 live terminals per user; close one first — try again in 10s',
-      10,
-    );
+    new ApiError(429, 'terminal_limit', 'At most 5 live terminals per user; close one first', 10);
 
   it('gives up on a new terminal refused for the limit: no retry that starts one later', async () => {
     const queries: string[] = [];

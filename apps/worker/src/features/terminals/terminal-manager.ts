@@ -171,7 +171,7 @@ export class TerminalManager {
   ): Terminal {
     if (this.liveCountFor(session.user_id) >= this.#options.maxPerUser) {
       throw new AppError(
-        'rate_limited',
+        'terminal_limit',
         `At most ${this.#options.maxPerUser} live terminals per user; close one first`,
         {
           rateLimit: {

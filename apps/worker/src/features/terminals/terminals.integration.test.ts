@@ -346,6 +346,7 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     for (let i = 0; i < 5; i++) opened.push(await openTerminal(tw, 'gina', session.id));
     const refused = await requestTicket(tw, 'gina', session.id);
     expect(refused.status).toBe(429);
+    expect(refused.body.error?.code).toBe('terminal_limit');
     const pids = opened.map((o) => tw.worker.terminals.get(o.terminalId)!.pid);
     const deleted = await tw.fetchAs('gina')(`/sessions/${session.id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
