@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -126,8 +133,16 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   });
 
   await test.step('after a reload the scrollback is still there', async () => {
+    // A query in the output (vim asks the terminal what it is): answered now, and read.
+    await page.keyboard.type("printf '\\033[c'; read -rs -t 2 -d c; echo query-answered\n");
+    await expectTerminalToContain(page, 'query-answered');
     await page.reload();
     await expectTerminalToContain(page, 'grove-42');
+    // The replay of that query is not answered again into the shell: a command typed now runs
+    // as typed (the answer would sit before it on the line, and bash would not find it).
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('echo "after-reload-$((1+1))"\n');
+    await expect.poll(() => terminalText(page)).toMatch(/^after-reload-2\s*$/m);
     // One terminal tab: the reload reattached to the same terminal instead of opening another.
     await expect(page.getByRole('tab', { name: /^Terminal/ })).toHaveCount(1);
     const text = await terminalText(page);
@@ -469,7 +484,23 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   });
 
   await test.step('commit from the changes panel', async () => {
+    // A file too large for the whole diff: shown cut, with a way to load all of it.
+    writeFileSync(
+      path.join(worktree, 'big.txt'),
+      Array.from({ length: 20_000 }, (_, i) => `line ${i + 1}\n`).join(''),
+    );
+    // Coming back to the window looks at the worktree again.
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await page.getByRole('tab', { name: 'Changes' }).first().click();
+    const big = page.locator('[data-diff-path="big.txt"]');
+    await expect(big.locator('.diff-cut')).toContainText('is cut here');
+    await expect(big).not.toContainText('line 20000');
+    await big.getByRole('button', { name: 'Show all of it' }).click();
+    await expect(big).toContainText('line 20000');
+    await expect(big.locator('.diff-cut')).toHaveCount(0);
+    rmSync(path.join(worktree, 'big.txt'));
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect(big).toHaveCount(0);
     await page.getByLabel('Commit message').fill('Agent notes from the e2e test');
     await page.getByRole('button', { name: 'Commit all' }).click();
     await expect(page.getByText(/^Committed [0-9a-f]{8}: Agent notes/)).toBeVisible();
