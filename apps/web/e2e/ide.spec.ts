@@ -457,6 +457,36 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page.locator('li.msg.assistant').last()).toContainText('is written');
   });
 
+  await test.step('a run started in another tab: a message here is refused, and the run followed', async () => {
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await expect(other.locator('li.msg.assistant').last()).toContainText('is written');
+    standIn.script({
+      blocks: [{ type: 'text', text: 'Answer to the other tab.', chunks: 6 }],
+      delayMs: 400,
+    });
+    await page.getByLabel('Message to the agent').fill('Started in the first tab');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.locator('li.msg.assistant').last()).toHaveAttribute(
+      'data-run-status',
+      'running',
+    );
+    await other.getByLabel('Message to the agent').fill('And one from here');
+    await other.getByRole('button', { name: 'Send' }).click();
+    await expect(other.getByText(/already in progress/)).toBeVisible();
+    await expect(other.getByLabel('Message to the agent')).toHaveValue('And one from here');
+    // It shows the other tab's message and follows its answer to the end.
+    await expect(other.locator('li.msg.user').last()).toContainText('Started in the first tab');
+    const answer = other.locator('li.msg.assistant').last();
+    await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 30_000 });
+    await expect(answer.locator('.markdown')).toHaveText('Answer to the other tab.');
+    await expect(page.locator('li.msg.assistant').last()).toHaveAttribute(
+      'data-run-status',
+      'completed',
+    );
+    await other.close();
+  });
+
   await test.step('a reload during a run shows the run still going, then all of it once', async () => {
     // ~6 s of words: enough left after a reload on a slow machine to see the run still going.
     const words = Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ');

@@ -3,7 +3,7 @@
 import type { ChatMessage } from '@grove/contract';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 
-import { apiFetch } from '@/lib/api/browser';
+import { ApiError, apiFetch } from '@/lib/api/browser';
 import {
   answerPermission,
   applyChatEvent,
@@ -36,6 +36,8 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
   // From posting a message until the worker accepted or refused it.
   const [sending, setSending] = useState(false);
   const stream = useRef<ChatStream | undefined>(undefined);
+  // Reads the history and follows a run still going (on open, and when another tab started one).
+  const follow = useRef<() => void>(() => undefined);
   const finished = useRef(onRunFinished);
   finished.current = onRunFinished;
   const bottom = useRef<HTMLDivElement>(null);
@@ -55,17 +57,20 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
       if (chat.lastEventId !== undefined) chat.resume();
     };
     window.addEventListener('online', onOnline);
-    apiFetch<{ messages: ChatMessage[] }>(`/api/workspace/session/${sessionId}/messages`, {
-      cache: 'no-store',
-    })
-      .then(({ messages }) => {
-        const running =
-          messages.at(-1)?.role === 'assistant' && messages.at(-1)?.status === 'running';
-        // A running answer is rebuilt from the stream's replay rather than from the snapshot.
-        setItems(itemsFromHistory(running ? messages.slice(0, -1) : messages));
-        if (running) chat.resume();
+    follow.current = () => {
+      apiFetch<{ messages: ChatMessage[] }>(`/api/workspace/session/${sessionId}/messages`, {
+        cache: 'no-store',
       })
-      .catch((e: unknown) => setError(errorMessage(e)));
+        .then(({ messages }) => {
+          const running =
+            messages.at(-1)?.role === 'assistant' && messages.at(-1)?.status === 'running';
+          // A running answer is rebuilt from the stream's replay rather than from the snapshot.
+          setItems(itemsFromHistory(running ? messages.slice(0, -1) : messages));
+          if (running) chat.resume();
+        })
+        .catch((e: unknown) => setError(errorMessage(e)));
+    };
+    follow.current();
     return () => {
       window.removeEventListener('online', onOnline);
       chat.dispose();
@@ -96,6 +101,8 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
       setItems((current) => current.filter((item) => item.kind !== 'user' || item.id !== id));
       setDraft(message);
       setError(errorMessage(e));
+      // A run this page did not know of (started in another tab): show it and follow it.
+      if (e instanceof ApiError && e.code === 'conflict') follow.current();
     } finally {
       setSending(false);
     }
