@@ -90,6 +90,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     sessions,
     logger,
     ...config.terminal,
+    dataDir: config.dataDir,
     allowedOrigins: config.allowedOrigins,
   });
   const chat = createChatFeature({ db, config, sessions, logger, engine: deps.chatEngine });

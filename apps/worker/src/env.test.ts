@@ -30,6 +30,12 @@ describe('loadConfig', () => {
       SUPABASE_SERVICE_ROLE_KEY: 'k',
     });
     expect(hosted.allowLocalRepos).toBe(false);
+    // Many users in Supabase mode: each gets a terminal HOME of their own; the owner keeps theirs.
+    expect(hosted.terminal.home).toBe('per-user');
+    expect(local.terminal.home).toBeUndefined();
+    expect(
+      loadConfig({ GROVE_DATA_DIR: temp.dir, GROVE_TERMINAL_HOME: '/srv/shared' }).terminal.home,
+    ).toBe('/srv/shared');
     expect(
       loadConfig({ GROVE_DATA_DIR: temp.dir, GROVE_ALLOW_LOCAL_REPOS: '0' }).allowLocalRepos,
     ).toBe(false);

@@ -51,6 +51,8 @@ const envSchema = z.object({
 
 const originSchema = z.url().transform((value) => new URL(value).origin);
 
+/** GROVE_TERMINAL_HOME value: each user's shells get a HOME of their own (see terminal-manager). */
+export const PER_USER_HOME = 'per-user';
 export interface WorkerConfig {
   host: string;
   port: number;
@@ -85,7 +87,11 @@ export interface WorkerConfig {
     maxPerUser: number;
     shell: string;
     ticketTtlMs: number;
-    /** HOME for terminal shells (default: the worker's own HOME, dotfiles and all). */
+    /**
+     * HOME for terminal shells: a path for everyone, or `per-user` (a folder of each user's own
+     * under the data dir, so shell history and dotfiles are not shared). Default: per-user in
+     * Supabase mode (many users), the worker's own HOME in local mode (its owner's dotfiles).
+     */
     home: string | undefined;
   };
   chat: ChatConfig;
@@ -149,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       maxPerUser: values.GROVE_MAX_TERMINALS_PER_USER,
       shell: values.GROVE_TERMINAL_SHELL ?? values.SHELL ?? '/bin/bash',
       ticketTtlMs: values.GROVE_TERMINAL_TICKET_SECONDS * 1000,
-      home: values.GROVE_TERMINAL_HOME,
+      home: values.GROVE_TERMINAL_HOME ?? (mode === 'supabase' ? PER_USER_HOME : undefined),
     },
     chat: loadChatConfig(env, dataDir),
   };

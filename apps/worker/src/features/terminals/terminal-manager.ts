@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 
 import {
@@ -11,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
+import { PER_USER_HOME } from '../../env';
 import { newId } from '../../lib/ids';
 import type { RequestContext } from '../../lib/request-context';
 import type { SessionService } from '../sessions/session-service';
@@ -31,7 +35,10 @@ export interface TerminalManagerOptions {
   maxPerUser: number;
   ticketTtlMs: number;
   allowedOrigins: readonly string[];
+  /** A path, PER_USER_HOME, or unset (the worker's own HOME). */
   home?: string | undefined;
+  /** Where per-user HOMEs live: `<dataDir>/homes`. */
+  dataDir?: string | undefined;
 }
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
@@ -83,6 +90,26 @@ export class TerminalManager {
 
   get socketCount(): number {
     return this.#wss.clients.size;
+  }
+
+  /**
+   * The HOME a user's shells get. Per user: `<dataDir>/homes/<hash of the user id>`, made on
+   * first use and readable by the worker's user only, so one user's shell history and dotfiles
+   * are not another's (all shells still run as the worker's Unix user: see
+   * docs/architecture.md, the trust boundary).
+   */
+  #homeFor(userId: string): { HOME?: string } {
+    const home = this.#options.home;
+    if (!home) return {};
+    if (home !== PER_USER_HOME) return { HOME: home };
+    if (!this.#options.dataDir) throw new Error('per-user terminal homes need the data dir');
+    const dir = path.join(
+      this.#options.dataDir,
+      'homes',
+      createHash('sha256').update(userId).digest('hex').slice(0, 24),
+    );
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return { HOME: dir };
   }
 
   liveCountFor(userId: string): number {
@@ -190,7 +217,7 @@ export class TerminalManager {
       cwd: session.worktree_path,
       env: buildTerminalEnv(
         { sessionId: session.id, terminalId: id, worktree: session.worktree_path },
-        this.#options.home ? { ...process.env, HOME: this.#options.home } : process.env,
+        { ...process.env, ...this.#homeFor(session.user_id) },
       ),
       shell: this.#options.shell,
       cols: extra.cols ?? DEFAULT_SIZE.cols,

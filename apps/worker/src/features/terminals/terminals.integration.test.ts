@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -418,6 +419,37 @@ describe('terminal scrollback across a worker restart', () => {
       await again.client.close();
       await tw.close();
     } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe('terminal HOME per user', () => {
+  it("gives each user's shells a HOME of their own (history and dotfiles unshared)", async () => {
+    const temp = makeTempDir('grove-homes-');
+    const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+    const dataDir = path.join(temp.dir, 'data');
+    const tw = await startTestWorker({ GROVE_TERMINAL_HOME: 'per-user' }, dataDir);
+    try {
+      const homeOf = async (user: string) => {
+        const session = await createSession(tw, user, repo);
+        const { client } = await openTerminal(tw, user, session.id);
+        client.input('echo "home=$HOME" && touch ~/.mine && ls -a ~ | grep -c mine\r');
+        await client.waitFor(/home=\S+\r\n\d+\r\n/);
+        await client.close();
+        return /home=(\S+)\r\n/.exec(client.text)![1]!;
+      };
+      const [iris, jon] = [await homeOf('iris'), await homeOf('jon')];
+      expect(iris).not.toBe(jon);
+      for (const home of [iris, jon]) {
+        expect(path.dirname(home)).toBe(path.join(dataDir, 'homes'));
+        expect(statSync(home).mode & 0o777).toBe(0o700);
+      }
+      // The same user gets the same HOME back (history stays theirs).
+      expect(await homeOf('iris')).toBe(iris);
+    } finally {
+      await tw.close();
+      tw.cleanup();
       temp.cleanup();
     }
   });
