@@ -208,21 +208,10 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expectTerminalToContain(page, 'third-3');
     // A new one takes a new number: 2 was another shell.
     await newTerminal.click();
-    await expect(tabs).toHaveText([
-      'Terminal 1',
-      'Terminal 3',
-      'Terminal 4',
-      'Terminal 5',
-      'Terminal 6',
-    ]);
+    const named = ['Terminal 1', 'Terminal 3', 'Terminal 4', 'Terminal 5', 'Terminal 6'];
+    await expect(tabs).toHaveText(named);
     await page.reload();
-    await expect(tabs).toHaveText([
-      'Terminal 1',
-      'Terminal 3',
-      'Terminal 4',
-      'Terminal 5',
-      'Terminal 6',
-    ]);
+    await expect(tabs).toHaveText(named);
     await page.getByRole('tab', { name: 'Terminal 3' }).click();
     await expectTerminalToContain(page, 'third-3');
     // Back to the one terminal the rest of the test uses.

@@ -1,7 +1,7 @@
 'use client';
 
 import { formatBytes, type GitDiffResponse } from '@grove/contract';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 
 import { errorMessage } from '@/lib/client/format';
 import { filesToShow, type ShownDiffFile } from '@/lib/client/unified-diff';
@@ -22,8 +22,10 @@ export function DiffView({ diff, loadFile }: Props) {
     of: GitDiffResponse;
     files: Record<string, GitDiffResponse>;
   }>({ of: diff, files: {} });
-  const whole = loaded.of === diff ? loaded.files : {};
-  const shown = filesToShow(diff, whole);
+  const whole = loaded.of === diff ? loaded.files : undefined;
+  // Parsed once per answer (or file loaded), not on every render of the panel (each keystroke
+  // of a commit message renders it).
+  const shown = useMemo(() => filesToShow(diff, whole ?? {}), [diff, whole]);
   if (shown.length === 0) return <p className="muted pad">No changes against the base branch.</p>;
   return (
     <div className="diff" data-testid="diff">
@@ -31,7 +33,7 @@ export function DiffView({ diff, loadFile }: Props) {
         <DiffFileView
           key={file.path}
           file={file}
-          canLoad={!whole[file.path]}
+          canLoad={!whole?.[file.path]}
           load={async () => {
             const answer = await loadFile(file.path);
             setLoaded((current) => ({

@@ -2,24 +2,12 @@ import type { Session } from '@grove/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ApiError } from '@/lib/api/browser';
+import { sessionFixture } from '@/testing/session-fixture';
 
 import { RECONNECT_MAX_MS } from './backoff';
 import { SESSION_CHECK_MS, SessionWatch, type SessionWatchStatus } from './session-watch';
 
-const session = (status: Session['status'] = 'active'): Session => ({
-  id: 'session0001',
-  repo: 'owner/name',
-  baseBranch: 'main',
-  branchName: 'session/session0001',
-  name: null,
-  status,
-  error: null,
-  pushedAt: null,
-  behindBase: false,
-  pullRequest: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+const session = (status: Session['status'] = 'active'): Session => sessionFixture({ status });
 
 const unreachable = () =>
   new ApiError(503, 'worker_unavailable', 'The worker is not reachable (see /workers)');

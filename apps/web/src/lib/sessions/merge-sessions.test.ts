@@ -1,22 +1,12 @@
 import type { Session } from '@grove/contract';
 import { describe, expect, it } from 'vitest';
 
+import { sessionFixture } from '@/testing/session-fixture';
+
 import { mergeSessions } from './merge-sessions';
 
-const session = (id: string, updatedAt: string, status: Session['status'] = 'active'): Session => ({
-  id,
-  repo: 'octo/hello',
-  baseBranch: 'main',
-  branchName: `session/${id}`,
-  name: null,
-  status,
-  error: null,
-  pushedAt: null,
-  behindBase: false,
-  pullRequest: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt,
-});
+const session = (id: string, updatedAt: string, status: Session['status'] = 'active'): Session =>
+  sessionFixture({ id, updatedAt, status });
 
 describe('mergeSessions', () => {
   it('uses Supabase alone when the worker does not answer', () => {
