@@ -477,9 +477,16 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
   });
 
   await test.step('a reload during a run shows the run still going, then all of it once', async () => {
-    // ~6 s of words: enough left after a reload on a slow machine to see the run still going.
+    // The stand-in holds the answer after a few words until released below, so the run is still
+    // going after the reload however slow the page is.
     const words = Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ');
-    standIn.script({ blocks: [{ type: 'text', text: words, chunks: 20 }], delayMs: 300 });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    standIn.script({
+      blocks: [{ type: 'text', text: words, chunks: 20 }],
+      delayMs: 100,
+      hold: { afterChunks: 4, until: held },
+    });
     await page.getByRole('tab', { name: 'Chat' }).first().click();
     await page.getByLabel('Message to the agent').fill('Say twenty words slowly');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -494,6 +501,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await input.fill('One more thing');
     await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
     await input.press('ControlOrMeta+Enter');
+    release();
     await expect(answer).toHaveAttribute('data-run-status', 'completed', { timeout: 60_000 });
     await expect(answer.locator('.markdown')).toHaveText(words);
     await expect(page.locator('li.msg.user', { hasText: 'One more thing' })).toHaveCount(0);

@@ -15,6 +15,11 @@ export interface ScriptedTurn {
   usage?: { inputTokens: number; outputTokens: number };
   /** Pause between SSE events, to make a slow stream. */
   delayMs?: number;
+  /**
+   * Stops the turn's stream after `afterChunks` text deltas until `until` settles: a run that
+   * stays going for as long as a test needs, however slow the machine.
+   */
+  hold?: { afterChunks: number; until: Promise<unknown> };
   /** Answer with an API error instead of a message (e.g. 400 invalid_request_error). */
   error?: { status: number; type: string; message: string };
 }
@@ -101,6 +106,7 @@ async function streamTurn(
     },
   });
   let index = 0;
+  let textChunks = 0;
   for (const block of blocks) {
     if (isClosed()) return;
     await pause();
@@ -117,6 +123,8 @@ async function streamTurn(
           index,
           delta: { type: 'text_delta', text: part },
         });
+        textChunks += 1;
+        if (turn.hold && textChunks === turn.hold.afterChunks) await turn.hold.until;
         await pause();
       }
     } else {
