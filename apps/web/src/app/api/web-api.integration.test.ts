@@ -353,6 +353,9 @@ describe('web app against a real worker', () => {
 
   it('signs out by clearing the cookie and ending it on the server', async () => {
     const other = await signIn(stack.webUrl);
+    const pages = ['/', '/settings', '/workers'];
+    // Pages opened before the sign-out (their code, and what it remembers, is loaded by then).
+    for (const page of pages) expect((await api(page)).status, page).toBe(200);
     const response = await api('/auth/signout', { method: 'POST', redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.getSetCookie()[0]).toMatch(/grove_session=;.*Max-Age=0/i);
@@ -360,6 +363,12 @@ describe('web app against a real worker', () => {
     // a session that still counted would get 503, not 401)...
     const replayed = await api('/api/workspace/sessions');
     expect(replayed.status).toBe(401);
+    // ...nor opens a page: each is its own bundle, and each must see the sign-out.
+    for (const page of pages) {
+      const opened = await api(page, { redirect: 'manual' });
+      expect(opened.status, page).toBe(307);
+      expect(opened.headers.get('location'), page).toMatch(/\/sign-in/);
+    }
     // ...while another sign-in's cookie (another browser) is untouched.
     const elsewhere = await fetch(`${stack.webUrl}/api/workspace/sessions`, {
       headers: { cookie: other },

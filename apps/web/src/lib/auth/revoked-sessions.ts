@@ -17,7 +17,16 @@ export interface RevokedSessions {
   add: (jti: string, exp: number) => void;
 }
 
-const byFile = new Map<string, RevokedSessions>();
+/**
+ * One registry per process, not per module copy: Next bundles this module once per page and
+ * route entry, and a sign-out recorded in /auth/signout's copy went unseen by the pages' copy
+ * (a kept cookie still opened every page). Every copy finds the same map on globalThis.
+ */
+const REGISTRY = Symbol.for('grove.revoked-sessions');
+const byFile = ((globalThis as { [REGISTRY]?: Map<string, RevokedSessions> })[REGISTRY] ??= new Map<
+  string,
+  RevokedSessions
+>());
 
 /**
  * The sign-outs of this data dir, read once and kept in memory (the web is the file's only
