@@ -2,11 +2,17 @@ import 'server-only';
 
 import { Readable } from 'node:stream';
 
-import { AppError, GITHUB_TOKEN_HEADER, REQUEST_ID_HEADER } from '@grove/contract';
+import {
+  AppError,
+  appErrorFromBody,
+  GITHUB_TOKEN_HEADER,
+  REQUEST_ID_HEADER,
+} from '@grove/contract';
 import { secretKey, signWorkerTokenSync } from '@grove/worker-token';
 import { Agent, type Dispatcher, request } from 'undici';
 
 import { env } from '@/env';
+import { handleApiError } from '@/lib/api/errors';
 import type { CurrentUser } from '@/lib/auth/current-user';
 
 /** A worker that has not answered by then is treated as unreachable (streams excepted). */
@@ -88,6 +94,15 @@ export async function requestWorker(call: WorkerCall): Promise<Dispatcher.Respon
   }
 }
 
+/** A worker's 401 is about the web's token, unless GitHub wants the user to sign in again. */
+function refusedOurToken(body: string): boolean {
+  try {
+    return appErrorFromBody(401, JSON.parse(body)).code !== 'github_reauth_required';
+  } catch {
+    return true;
+  }
+}
+
 export function toWebResponse(answer: Dispatcher.ResponseData): Response {
   const headers = new Headers();
   for (const [name, value] of Object.entries(answer.headers)) {
@@ -115,6 +130,22 @@ export async function relayWorkerResponse(
   if (response.status === 204 || response.status === 304)
     return new Response(null, { status: response.status, headers });
   const text = await response.text();
+  if (response.status === 401 && refusedOurToken(text)) {
+    // The web signed the browser in; the worker's 401 is about the web's own token (it
+    // expired while the request waited on a stalled worker, or WORKER_SECRET differs). Passed
+    // on, it would sign the browser out.
+    // eslint-disable-next-line no-console -- an operator needs to see this one
+    console.error(
+      JSON.stringify({ level: 'error', requestId, msg: 'the worker refused the web token' }),
+    );
+    return handleApiError(
+      new AppError(
+        'worker_unreachable',
+        'The worker did not accept the request in time; try again',
+      ),
+      requestId,
+    );
+  }
   headers.set('content-type', response.headers.get('content-type') ?? 'application/json');
   return new Response(text, { status: response.status, headers });
 }
