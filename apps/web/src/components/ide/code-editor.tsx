@@ -301,11 +301,15 @@ export function CodeEditor({
     return () => clearInterval(timer);
   }, [readyPath, missing]);
   const checked = useRef(`${worktreeVersion}:${diskTick}`);
+  // One read at a time: a worker that stops answering must not collect a request every tick
+  // (the browser opens six connections per host, and the whole page shares them).
+  const diskReading = useRef(false);
   useEffect(() => {
     // Only on a change of the worktree or a tick (opening a file reads it anyway).
     const key = `${worktreeVersion}:${diskTick}`;
-    if (!readyPath || key === checked.current) return;
+    if (!readyPath || key === checked.current || diskReading.current) return;
     checked.current = key;
+    diskReading.current = true;
     let cancelled = false;
     const react = (read: { content: string; version: string } | 'missing') => {
       const editor = view.current;
@@ -359,13 +363,17 @@ export function CodeEditor({
     apiFetch<{ content: string; version: string }>(
       `/api/workspace/session/${sessionId}/file?path=${encodeURIComponent(readyPath)}`,
       { cache: 'no-store' },
-    ).then(react, (e: unknown) => {
-      // Unreadable for another reason (the worker down, say): the next check or save says so.
-      if (cancelled || !(e instanceof ApiError && e.status === 404)) return;
-      // The session itself may be what is gone: the shell finds out, and takes over if so.
-      notFound.current?.();
-      react('missing');
-    });
+    )
+      .then(react, (e: unknown) => {
+        // Unreadable for another reason (the worker down, say): the next check or save says so.
+        if (cancelled || !(e instanceof ApiError && e.status === 404)) return;
+        // The session itself may be what is gone: the shell finds out, and takes over if so.
+        notFound.current?.();
+        react('missing');
+      })
+      .finally(() => {
+        diskReading.current = false;
+      });
     return () => {
       cancelled = true;
     };

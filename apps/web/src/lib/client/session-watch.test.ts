@@ -5,7 +5,12 @@ import { ApiError } from '@/lib/api/browser';
 import { sessionFixture } from '@/testing/session-fixture';
 
 import { RECONNECT_MAX_MS } from './backoff';
-import { SESSION_CHECK_MS, SessionWatch, type SessionWatchStatus } from './session-watch';
+import {
+  SESSION_CHECK_MS,
+  SESSION_CHECK_TIMEOUT_MS,
+  SessionWatch,
+  type SessionWatchStatus,
+} from './session-watch';
 
 const session = (status: Session['status'] = 'active'): Session => sessionFixture({ status });
 
@@ -157,5 +162,35 @@ describe('SessionWatch', () => {
     await first;
     expect(reads).toBe(2);
     expect(statuses.map((s) => s.kind)).toEqual(['ok', 'gone']);
+  });
+
+  it('a worker that stops answering is an outage after a while, not a page that waits', async () => {
+    const statuses: SessionWatchStatus[] = [];
+    let signal: AbortSignal | undefined;
+    let reads = 0;
+    const watch = new SessionWatch({
+      sessionId: 'session0001',
+      onSession: () => undefined,
+      onStatus: (s) => statuses.push(s),
+      readSession: (_id, given) => {
+        reads += 1;
+        signal = given;
+        return reads === 1 ? new Promise<Session>(() => undefined) : Promise.resolve(session());
+      },
+      isVisible: () => true,
+    });
+    const first = watch.check();
+    await vi.advanceTimersByTimeAsync(SESSION_CHECK_TIMEOUT_MS - 1);
+    expect(statuses).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await first;
+    // The hung request is let go, the page says so, and the next check comes soon.
+    expect(signal?.aborted).toBe(true);
+    expect(statuses.at(-1)).toMatchObject({ kind: 'reconnecting', message: /No answer in 15s/ });
+    const retry = statuses.at(-1) as { inMs: number };
+    await vi.advanceTimersByTimeAsync(retry.inMs);
+    expect(reads).toBe(2);
+    expect(statuses.at(-1)).toEqual({ kind: 'ok' });
+    watch.dispose();
   });
 });

@@ -7,6 +7,11 @@ import { errorMessage } from './format';
 
 /** While the session answers, it is read again this often (while the page is in view). */
 export const SESSION_CHECK_MS = 10_000;
+/**
+ * A check not answered by then counts as an outage: a worker that stopped answering (rather
+ * than refusing connections) would otherwise leave the page waiting without a word.
+ */
+export const SESSION_CHECK_TIMEOUT_MS = 15_000;
 
 export type SessionWatchStatus =
   /** Not answered yet. */
@@ -23,15 +28,16 @@ export interface SessionWatchOptions {
   sessionId: string;
   onSession: (session: Session) => void;
   onStatus: (status: SessionWatchStatus) => void;
-  /** Reads the session (tests pass their own). */
-  readSession?: (sessionId: string) => Promise<Session>;
+  /** Reads the session (tests pass their own); `signal` aborts it when it takes too long. */
+  readSession?: (sessionId: string, signal: AbortSignal) => Promise<Session>;
   /** Whether the page is in view: periodic checks pause while it is not. */
   isVisible?: () => boolean;
 }
 
-function readSessionFromApi(sessionId: string): Promise<Session> {
+function readSessionFromApi(sessionId: string, signal: AbortSignal): Promise<Session> {
   return apiFetch<{ session: Session }>(`/api/workspace/session/${sessionId}`, {
     cache: 'no-store',
+    signal,
   }).then((data) => data.session);
 }
 
@@ -47,7 +53,7 @@ function pageVisible(): boolean {
  */
 export class SessionWatch {
   readonly #options: SessionWatchOptions;
-  readonly #read: (sessionId: string) => Promise<Session>;
+  readonly #read: (sessionId: string, signal: AbortSignal) => Promise<Session>;
   readonly #visible: () => boolean;
   #status: SessionWatchStatus = { kind: 'loading' };
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,11 +96,26 @@ export class SessionWatch {
     this.#inFlight = true;
     let session: Session | undefined;
     let failure: unknown;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), SESSION_CHECK_TIMEOUT_MS);
     try {
-      session = await this.#read(this.#options.sessionId);
+      session = await Promise.race([
+        this.#read(this.#options.sessionId, timeout.signal),
+        // Also when a reader does not heed the signal.
+        new Promise<never>((_, reject) => {
+          timeout.signal.addEventListener('abort', () => reject(timeout.signal.reason as Error));
+        }),
+      ]);
     } catch (error) {
-      failure = error;
+      failure = timeout.signal.aborted
+        ? new ApiError(
+            504,
+            'worker_unreachable',
+            `No answer in ${SESSION_CHECK_TIMEOUT_MS / 1000}s (the worker may be down; see /workers)`,
+          )
+        : error;
     } finally {
+      clearTimeout(timer);
       this.#inFlight = false;
     }
     if (this.#stopped) return;

@@ -17,6 +17,12 @@ import type { CurrentUser } from '@/lib/auth/current-user';
 
 /** A worker that has not answered by then is treated as unreachable (streams excepted). */
 export const WORKER_TIMEOUT_MS = 120_000;
+/**
+ * The same for reads (GET), which the pages poll: a worker that stopped answering is said to
+ * be down within this, rather than holding every poll (and the browser's connections) for two
+ * minutes. Writes keep the longer wait: a commit or a push may take that long.
+ */
+export const WORKER_READ_TIMEOUT_MS = 30_000;
 
 export interface WorkerCall {
   user: CurrentUser;
@@ -73,7 +79,9 @@ export async function requestWorker(call: WorkerCall): Promise<Dispatcher.Respon
   if (body !== undefined) headers['content-type'] = 'application/json';
   const signals = [
     call.signal,
-    call.stream ? undefined : AbortSignal.timeout(WORKER_TIMEOUT_MS),
+    call.stream
+      ? undefined
+      : AbortSignal.timeout(call.method === 'GET' ? WORKER_READ_TIMEOUT_MS : WORKER_TIMEOUT_MS),
   ].filter((signal): signal is AbortSignal => signal !== undefined);
   try {
     return await request(url, {
