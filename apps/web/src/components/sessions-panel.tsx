@@ -121,7 +121,8 @@ export function SessionsPanel({
 
   async function remove(session: Session) {
     const question =
-      `Delete the session on ${session.repo}? Uncommitted changes and unpushed commits are ` +
+      `Delete ${session.name ? `the session “${session.name}”` : 'the session'} on ` +
+      `${session.repo} (branch ${session.branchName})? Uncommitted changes and unpushed commits are ` +
       'kept: restore them into another session from its Changes panel. Unsaved editor edits ' +
       'kept in this browser go with the session.';
     if (!window.confirm(question)) return;

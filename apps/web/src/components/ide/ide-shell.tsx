@@ -194,9 +194,16 @@ export function IdeShell({
             )}
           </span>
         </div>
-        <Link href="/workers" className="hide-narrow">
-          Workers
-        </Link>
+        {/* On a phone the brand leads home, where the same links are. */}
+        <nav aria-label="Main" className="ide-nav hide-narrow">
+          <Link href="/workers">Workers</Link>
+          <Link href="/settings">Settings</Link>
+          <form action="/auth/signout" method="post">
+            <button type="submit" className="secondary">
+              Sign out
+            </button>
+          </form>
+        </nav>
       </header>
       {watchStatus.kind === 'reconnecting' && (
         <div className="ide-banner">
