@@ -1,9 +1,9 @@
 'use client';
 
 import type { FileEntry } from '@grove/contract';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
-import { ApiError, apiFetch } from '@/lib/api/browser';
+import { apiFetch } from '@/lib/api/browser';
 import { browserDraftStorage, DRAFTS_CHANGED_EVENT, draftedPaths } from '@/lib/client/drafts';
 import {
   ancestorsOf,
@@ -21,9 +21,7 @@ import {
 import { errorMessage } from '@/lib/client/format';
 
 import { FileNameInput } from './file-name-input';
-
-/** How often open folders are listed again while the page is in view. */
-const TREE_POLL_MS = 10_000;
+import { useTreeListings } from './use-tree-listings';
 
 interface Props {
   sessionId: string;
@@ -42,21 +40,16 @@ type Editing =
   { kind: 'new-file' | 'new-folder'; dir: string } | { kind: 'rename'; path: string; name: string };
 
 /**
- * The worktree as a lazily loaded tree: a folder is listed when first opened, and every open
- * folder is listed again when `version` changes (so the agent's new files show up), every
- * TREE_POLL_MS while the page is in view, and when the window comes back.
- *
- * It follows the WAI-ARIA treeview pattern: one Tab stop (the active row; roving tabindex),
- * arrows, Home/End and type-ahead move (file-tree-model.ts), Enter opens, F2 renames, Delete
- * deletes after asking. New file / New folder make an entry in the active folder (or beside the
+ * The worktree as a lazily loaded tree (useTreeListings), following the WAI-ARIA treeview
+ * pattern: one Tab stop (the active row; roving tabindex), arrows, Home/End and type-ahead move
+ * (file-tree-model.ts), Enter opens, F2 renames, Delete deletes after asking. New file / New folder make an entry in the active folder (or beside the
  * active file) through a name field in the tree.
  */
 export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChanged }: Props) {
-  const [listings, setListings] = useState<Record<string, FileEntry[]>>({});
-  const [open, setOpen] = useState<Set<string>>(() => new Set(['']));
-  const [error, setError] = useState<string | undefined>();
-  const [manual, setManual] = useState(0);
-  const refresh = useCallback(() => setManual((m) => m + 1), []);
+  const { listings, open, setOpen, error, refresh, expand, collapse, forget } = useTreeListings(
+    sessionId,
+    version,
+  );
   // The row with the focus (or that gets it on Tab), also the one actions apply to.
   const [active, setActive] = useState<string | undefined>(selected);
   const [editing, setEditing] = useState<Editing | undefined>();
@@ -83,52 +76,6 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
     if (selected) setActive(selected);
   }, [selected]);
 
-  const load = useCallback(
-    async (dir: string) => {
-      try {
-        const data = await apiFetch<{ entries: FileEntry[] }>(
-          `/api/workspace/session/${sessionId}/files?path=${encodeURIComponent(dir)}`,
-          { cache: 'no-store' },
-        );
-        setListings((all) => ({ ...all, [dir]: data.entries }));
-      } catch (e) {
-        // An open folder deleted meanwhile (here, in the terminal, by the agent) just closes.
-        if (!(dir !== '' && e instanceof ApiError && e.status === 404)) throw e;
-        setOpen((current) => withoutWithin(current, dir));
-      }
-    },
-    [sessionId],
-  );
-
-  // Long commands and programs outside Grove change files too: look again now and then while
-  // the page is in view, and when it comes back.
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const again = () => {
-      if (document.visibilityState === 'visible') setTick((t) => t + 1);
-    };
-    const timer = setInterval(again, TREE_POLL_MS);
-    window.addEventListener('focus', again);
-    document.addEventListener('visibilitychange', again);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', again);
-      document.removeEventListener('visibilitychange', again);
-    };
-  }, []);
-
-  useEffect(() => {
-    let cancelled = false;
-    Promise.all([...open].map((dir) => load(dir)))
-      .then(() => !cancelled && setError(undefined))
-      .catch((e: unknown) => !cancelled && setError(errorMessage(e)));
-    return () => {
-      cancelled = true;
-    };
-    // Open folders are reloaded on version changes; opening one loads it in expand().
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [load, version, manual, tick]);
-
   const rows = useMemo(() => visibleRows(listings, open), [listings, open]);
   // The one row in the Tab order: the active one, else the nearest shown folder holding it.
   const tabStop = useMemo(() => {
@@ -152,19 +99,6 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
     setActive(path);
     setFocusWanted(path);
   };
-
-  function expand(dir: string) {
-    setOpen((current) => new Set(current).add(dir));
-    load(dir).catch((e: unknown) => setError(errorMessage(e)));
-  }
-
-  function collapse(dir: string) {
-    setOpen((current) => {
-      const next = new Set(current);
-      next.delete(dir);
-      return next;
-    });
-  }
 
   const [notice, setNotice] = useState<string | undefined>();
 
@@ -252,7 +186,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       return;
     }
     const next = rowAfterRemoval(rows, path);
-    setOpen((current) => withoutWithin(current, path));
+    forget(path);
     if (next) moveFocus(next);
     else setActive(undefined);
     refresh();
@@ -323,6 +257,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
         aria-expanded={row.type === 'dir' ? row.expanded : undefined}
         aria-selected={row.path === active}
         tabIndex={row.path === tabStop && !editing ? 0 : -1}
+        onFocus={() => setActive(row.path)}
         onClick={(event) => {
           if (renaming) return;
           event.currentTarget.focus();
@@ -443,9 +378,4 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       </ul>
     </div>
   );
-}
-
-/** `open` without `dir` and the folders inside it. */
-function withoutWithin(open: ReadonlySet<string>, dir: string): Set<string> {
-  return new Set([...open].filter((p) => !isWithin(p, dir)));
 }
