@@ -4,7 +4,12 @@ import type { FileEntry } from '@grove/contract';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
-import { browserDraftStorage, DRAFTS_CHANGED_EVENT, draftedPaths } from '@/lib/client/drafts';
+import {
+  browserDraftStorage,
+  clearDraft,
+  DRAFTS_CHANGED_EVENT,
+  draftedPaths,
+} from '@/lib/client/drafts';
 import {
   ancestorsOf,
   childPath,
@@ -185,6 +190,11 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       setNotice(errorMessage(e));
       return;
     }
+    // Edits kept for files that are gone now would come back on a new file of the same name;
+    // the open file's stay with the editor, which offers to write them again.
+    const storage = browserDraftStorage();
+    for (const p of drafted)
+      if (isWithin(p, path) && p !== selected) clearDraft(storage, sessionId, p);
     const next = rowAfterRemoval(rows, path);
     forget(path);
     if (next) moveFocus(next);
