@@ -401,6 +401,57 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     expect(readFileSync(readme, 'utf8')).toBe(`${before}\nKept after a delete.`);
   });
 
+  await test.step('the file tree creates, renames and deletes a file, by keyboard too', async () => {
+    const tree = page.getByRole('tree', { name: 'Worktree files' });
+    const row = (p: string) => tree.locator(`[role="treeitem"][data-path="${p}"]`);
+    await row('README.md').click();
+    await page.getByRole('button', { name: 'New file' }).click();
+    await page.getByRole('textbox', { name: 'New file name at the top' }).fill('notes.md');
+    await page.keyboard.press('Enter');
+    // Made empty, shown, focused and open in the editor.
+    await expect(row('notes.md')).toBeFocused();
+    await expect(page).toHaveURL(/\?file=notes\.md$/);
+    expect(readFileSync(path.join(worktree, 'notes.md'), 'utf8')).toBe('');
+    // One Tab stop; the arrows move it. F2 renames; Escape keeps the name, Enter commits.
+    await page.keyboard.press('ArrowDown');
+    await expect(row('README.md')).toBeFocused();
+    await expect(row('README.md')).toHaveAttribute('tabindex', '0');
+    await expect(row('notes.md')).toHaveAttribute('tabindex', '-1');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('F2');
+    await page.keyboard.type('discarded');
+    await page.keyboard.press('Escape');
+    await expect(row('notes.md')).toBeFocused();
+    await page.keyboard.press('F2');
+    await page.getByRole('textbox', { name: 'Rename notes.md' }).fill('renamed.md');
+    await page.keyboard.press('Enter');
+    await expect(row('renamed.md')).toBeFocused();
+    await expect(row('notes.md')).toHaveCount(0);
+    // The editor follows the file to its new name.
+    await expect(page).toHaveURL(/\?file=renamed\.md$/);
+    await expect(page.getByText('Renamed from notes.md.')).toBeVisible();
+    expect(existsSync(path.join(worktree, 'notes.md'))).toBe(false);
+    expect(existsSync(path.join(worktree, 'renamed.md'))).toBe(true);
+    // Delete asks first, naming the path; the editor then says the file is gone.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
+    await page.keyboard.press('Delete');
+    expect(await asked).toBe('Delete renamed.md?');
+    await expect(row('renamed.md')).toHaveCount(0);
+    expect(existsSync(path.join(worktree, 'renamed.md'))).toBe(false);
+    await expect(page.getByText('renamed.md was deleted on disk.', { exact: false })).toBeVisible();
+    for (const line of errors.splice(0))
+      expect(line).toMatch(/404 \(Not Found\).*file\?path=renamed\.md/);
+    // The focus went to a neighbour; Enter opens README.md again for the steps that follow.
+    await expect(row('README.md')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\?file=README\.md$/);
+  });
+
   await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {
     standIn.script(
       {

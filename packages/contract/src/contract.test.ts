@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { AppError, appErrorFromBody, errorBodySchema, parseOrThrow } from './errors';
-import { formatBytes, worktreePathSchema } from './files';
+import {
+  createFolderBodySchema,
+  deleteEntryQuerySchema,
+  formatBytes,
+  moveEntryBodySchema,
+  worktreePathSchema,
+  writeFileBodySchema,
+} from './files';
 import { diffSectionPath, pathOnFileLine, unquoteGitPath } from './git-diff-paths';
 import { userPreferencesPatchSchema, userPreferencesSchema } from './preferences';
 import {
@@ -179,6 +186,30 @@ describe('worktreePathSchema', () => {
     expect(worktreePathSchema.safeParse(`a/${'n'.repeat(255)}`).success).toBe(true);
     expect(worktreePathSchema.safeParse(`a/${'n'.repeat(256)}`).success).toBe(false);
     expect(worktreePathSchema.safeParse('é'.repeat(128)).success).toBe(false);
+  });
+});
+
+describe('file operations', () => {
+  it('take a file or folder path, never an empty one or one ending in /', () => {
+    expect(deleteEntryQuerySchema.safeParse({ path: 'src/a.ts' }).success).toBe(true);
+    expect(createFolderBodySchema.safeParse({ path: 'src/new' }).success).toBe(true);
+    for (const path of ['', 'src/', '../x', '/etc', 'a\\b'])
+      expect(deleteEntryQuerySchema.safeParse({ path }).success, path).toBe(false);
+  });
+
+  it('words a missing move field as the field, and keeps overwrite optional', () => {
+    expect(moveEntryBodySchema.parse({ from: 'a', to: 'b' })).toEqual({ from: 'a', to: 'b' });
+    expect(() => parseOrThrow(moveEntryBodySchema, { from: 'a', to: '' }, 'move')).toThrow(
+      expect.objectContaining({ details: [{ path: 'to', message: 'is required' }] }),
+    );
+  });
+
+  it('refuses create-only together with a base version', () => {
+    const body = { path: 'a.txt', content: '', createOnly: true };
+    expect(writeFileBodySchema.safeParse(body).success).toBe(true);
+    expect(writeFileBodySchema.safeParse({ ...body, baseVersion: 'a'.repeat(64) }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -72,22 +72,67 @@ export const readFileResponseSchema = z.object({
   version: fileVersionSchema,
 });
 
-export const writeFileBodySchema = z.object({
-  path: filePathSchema,
-  // No length here: the worker checks the UTF-8 size against MAX_FILE_BYTES (413 file_too_large),
-  // and the request body's own limit bounds what is read.
-  content: z.string(),
-  /**
-   * The version the edit started from (as read). Given, the write happens only if the file on
-   * disk is still that version, else 409 `conflict`: the terminal or the agent changed it
-   * meanwhile, and a blind write would lose their change.
-   */
-  baseVersion: fileVersionSchema.optional(),
-});
+export const writeFileBodySchema = z
+  .object({
+    path: filePathSchema,
+    // No length here: the worker checks the UTF-8 size against MAX_FILE_BYTES (413 file_too_large),
+    // and the request body's own limit bounds what is read.
+    content: z.string(),
+    /**
+     * The version the edit started from (as read). Given, the write happens only if the file on
+     * disk is still that version, else 409 `conflict`: the terminal or the agent changed it
+     * meanwhile, and a blind write would lose their change.
+     */
+    baseVersion: fileVersionSchema.optional(),
+    /**
+     * Create a new file only: if anything is at `path` already, nothing is written and the answer
+     * is 409 `conflict` (the IDE's "New file" must not empty an existing one).
+     */
+    createOnly: z.boolean().optional(),
+  })
+  .refine((body) => !(body.createOnly && body.baseVersion !== undefined), {
+    message: 'createOnly and baseVersion exclude each other (a new file has no version yet)',
+    path: ['createOnly'],
+  });
 export type WriteFileBody = z.infer<typeof writeFileBodySchema>;
 
 export const writeFileResponseSchema = z.object({
   path: z.string(),
   size: z.number().int().nonnegative(),
   version: fileVersionSchema,
+});
+
+/**
+ * A file or folder to create, move or delete: not the worktree itself (the worker refuses a path
+ * that resolves to it, such as `.`), and no trailing `/`.
+ */
+const entryPathSchema = worktreePathSchema
+  .min(1)
+  .refine((value) => !value.endsWith('/'), 'path must not end with /');
+
+/** `DELETE …/file?path=`: a file, or a folder with everything in it. */
+export const deleteEntryQuerySchema = z.object({ path: entryPathSchema });
+export const deleteEntryResponseSchema = z.object({
+  path: z.string(),
+  type: z.enum(['file', 'dir']),
+});
+
+/** `POST …/folder`: makes the folder and any missing parents (`mkdir -p`). */
+export const createFolderBodySchema = z.object({ path: entryPathSchema });
+export type CreateFolderBody = z.infer<typeof createFolderBodySchema>;
+/** `created: false`: the folder was there already. */
+export const createFolderResponseSchema = z.object({ path: z.string(), created: z.boolean() });
+
+/** `POST …/file/move`: rename or move a file or folder inside the worktree. */
+export const moveEntryBodySchema = z.object({
+  from: entryPathSchema,
+  to: entryPathSchema,
+  /** Replace a file already at `to` (never a folder). Without it, anything at `to` is a 409. */
+  overwrite: z.boolean().optional(),
+});
+export type MoveEntryBody = z.infer<typeof moveEntryBodySchema>;
+export const moveEntryResponseSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  type: z.enum(['file', 'dir']),
 });

@@ -10,7 +10,8 @@ const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
 /** The origin the test browser pretends to have; the worker allows terminal sockets from it. */
 export const TEST_WEB_ORIGIN = 'http://web.grove.test';
 export const TEST_ACCESS_TOKEN = 'test-access-token-0123456789abcdef';
-const TEST_WORKER_SECRET = 'test-worker-secret-0123456789abcdef0123';
+/** Lets a test call the worker directly, as another user the web never signs in. */
+export const TEST_WORKER_SECRET = 'test-worker-secret-0123456789abcdef0123';
 
 export interface Stack {
   webUrl: string;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { createSourceRepo, makeTempDir, webhookHeaders } from '@grove/testkit';
+import { createSourceRepo, makeTempDir, webhookHeaders, workerFetcher } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { signIn, startStack, WORKER_ENTRY, type Stack } from '@/testing/stack';
+import { signIn, startStack, TEST_WORKER_SECRET, WORKER_ENTRY, type Stack } from '@/testing/stack';
 
 const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
@@ -18,6 +18,7 @@ describe('files, git and webhooks through next start', () => {
   let cookie: string;
   let repos: ReturnType<typeof makeTempDir>;
   let id: string;
+  let repoDir: string;
 
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`${stack.webUrl}${p}`, {
@@ -32,7 +33,7 @@ describe('files, git and webhooks through next start', () => {
   beforeAll(async () => {
     expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
     repos = makeTempDir('grove-web-git-');
-    const repoDir = createSourceRepo(path.join(repos.dir, 'origin'), { files: 2 });
+    repoDir = createSourceRepo(path.join(repos.dir, 'origin'), { files: 2 });
     stack = await startStack({ GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET });
     cookie = await signIn(stack.webUrl);
     const created = await api('/api/workspace/session/create', {
@@ -94,6 +95,105 @@ describe('files, git and webhooks through next start', () => {
       `${stack.webUrl}/api/workspace/session/${id}/file?path=README.md`,
     );
     expect(anonymous.status).toBe(401);
+  });
+
+  it('creates, renames and deletes files and folders, inside the worktree only', async () => {
+    const worktree = path.join(stack.dataDir, 'worktrees', id);
+    const base = `/api/workspace/session/${id}`;
+    const post = (suffix: string, body: unknown, headers: Record<string, string> = {}) =>
+      api(`${base}${suffix}`, { method: 'POST', body: JSON.stringify(body), headers });
+
+    // New file: create-only, so an existing one is never emptied.
+    const created = await api(`${base}/file`, {
+      method: 'PUT',
+      body: JSON.stringify({ path: 'ops/new.md', content: '', createOnly: true }),
+    });
+    expect(created.status).toBe(200);
+    writeFileSync(path.join(worktree, 'ops/new.md'), 'typed\n');
+    const again = await api(`${base}/file`, {
+      method: 'PUT',
+      body: JSON.stringify({ path: 'ops/new.md', content: '', createOnly: true }),
+    });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as ErrorBody).error.code).toBe('conflict');
+    expect(readFileSync(path.join(worktree, 'ops/new.md'), 'utf8')).toBe('typed\n');
+
+    const folder = await post('/folder', { path: 'ops/sub' });
+    expect(folder.status).toBe(201);
+    expect(await folder.json()).toEqual({ path: 'ops/sub', created: true });
+
+    const moved = await post('/file/move', { from: 'ops/new.md', to: 'ops/sub/renamed.md' });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toEqual({
+      from: 'ops/new.md',
+      to: 'ops/sub/renamed.md',
+      type: 'file',
+    });
+    expect(readFileSync(path.join(worktree, 'ops/sub/renamed.md'), 'utf8')).toBe('typed\n');
+    writeFileSync(path.join(worktree, 'ops/taken.md'), 'taken\n');
+    expect(
+      (await post('/file/move', { from: 'ops/sub/renamed.md', to: 'ops/taken.md' })).status,
+    ).toBe(409);
+
+    // Validated here before the worker sees it; confined by the worker.
+    for (const [suffix, body, status] of [
+      ['/file/move', { from: 'ops/taken.md', to: '../../escaped.md' }, 422],
+      ['/file/move', { from: 'ops/taken.md' }, 422],
+      ['/file/move', { from: 'ops/taken.md', to: '.git/escaped.md' }, 403],
+      ['/folder', { path: '/tmp/x' }, 422],
+      ['/folder', { path: '.GIT' }, 403],
+    ] as const) {
+      const res = await post(suffix, body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+    }
+    const traversal = await api(`${base}/file?path=..%2F..%2Fetc`, { method: 'DELETE' });
+    expect(traversal.status).toBe(422);
+    expect(((await traversal.json()) as ErrorBody).error.code).toBe('validation_failed');
+
+    // State-changing: not from another site, and not without a session.
+    const crossSite = await post(
+      '/file/move',
+      { from: 'ops/taken.md', to: 'ops/evil.md' },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
+    expect(crossSite.status).toBe(403);
+    const crossSiteDelete = await api(`${base}/file?path=ops`, {
+      method: 'DELETE',
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    expect(crossSiteDelete.status).toBe(403);
+    const anonymous = await fetch(`${stack.webUrl}${base}/file?path=ops`, { method: 'DELETE' });
+    expect(anonymous.status).toBe(401);
+    expect(existsSync(path.join(worktree, 'ops/taken.md'))).toBe(true);
+
+    const deleted = await api(`${base}/file?path=ops`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ path: 'ops', type: 'dir' });
+    expect(existsSync(path.join(worktree, 'ops'))).toBe(false);
+    expect((await api(`${base}/file?path=ops`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it("answers 404 for another user's session, and changes nothing in it", async () => {
+    const bob = workerFetcher({
+      baseUrl: stack.worker.url,
+      secret: TEST_WORKER_SECRET,
+      userId: 'bob',
+    });
+    const made = await bob('/sessions', { json: { repo: repoDir } });
+    expect(made.status).toBe(201);
+    const bobs = ((await made.json()) as { session: { id: string } }).session.id;
+    const readme = path.join(stack.dataDir, 'worktrees', bobs, 'README.md');
+    const base = `/api/workspace/session/${bobs}`;
+    for (const [p, init] of [
+      [`${base}/file?path=README.md`, { method: 'DELETE' }],
+      [`${base}/file/move`, { method: 'POST', body: '{"from":"README.md","to":"x.md"}' }],
+      [`${base}/folder`, { method: 'POST', body: '{"path":"x"}' }],
+    ] as const) {
+      const res = await api(p, init);
+      expect(res.status, p).toBe(404);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('not_found');
+    }
+    expect(existsSync(readme)).toBe(true);
   });
 
   it('accepts a signed webhook with 202, refuses a bad signature with 401, ignores a replay', async () => {

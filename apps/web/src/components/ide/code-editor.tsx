@@ -14,6 +14,8 @@ import { languageFor } from './editor-languages';
 interface Props {
   sessionId: string;
   path: string | undefined;
+  /** The path the open file had before it was renamed to `path`: its edits come along. */
+  renamedFrom?: string | undefined;
   onSaved: () => void;
   /** Told whenever the open file gains or loses unsaved edits (the shell guards switching). */
   onDirtyChange?: (dirty: boolean) => void;
@@ -41,6 +43,7 @@ const DISK_CHECK_MS = 5_000;
 export function CodeEditor({
   sessionId,
   path,
+  renamedFrom,
   onSaved,
   onDirtyChange,
   worktreeVersion = 0,
@@ -59,6 +62,8 @@ export function CodeEditor({
   const [missing, setMissing] = useState(false);
   const notFound = useRef(onNotFound);
   notFound.current = onNotFound;
+  const renamedFromRef = useRef(renamedFrom);
+  renamedFromRef.current = renamedFrom;
   // Bumped by "Reload from disk": loads the file again, dropping the edits.
   const [reloads, setReloads] = useState(0);
   // The open file's unsaved edits are a draft in the browser's storage; a pending write is
@@ -97,6 +102,22 @@ export function CodeEditor({
   );
 
   dropDraftRef.current = dropDraft;
+
+  /** The open file was renamed: its unsaved edits, up to the last key, become the new path's. */
+  function carryEdits(from: string, to: string) {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = undefined;
+    const edits = loaded.current?.dirty ? view.current?.state.doc.toString() : undefined;
+    if (edits !== undefined && version.current)
+      writeDraft(browserDraftStorage(), sessionId, to, {
+        content: edits,
+        baseVersion: version.current,
+        savedAt: Date.now(),
+      });
+    clearDraft(browserDraftStorage(), sessionId, from);
+  }
+  const carryEditsRef = useRef(carryEdits);
+  carryEditsRef.current = carryEdits;
 
   /** Back to the file as it is on disk: its draft goes too. */
   function reloadFromDisk() {
@@ -179,9 +200,15 @@ export function CodeEditor({
 
   useEffect(() => {
     if (!path || !host.current) return;
-    // Another file replaces one with unsaved edits only once the user agreed to discard them.
+    // Another file replaces one with unsaved edits only once the user agreed to discard them;
+    // a renamed file keeps them, as a draft of its new path (restored below).
     const previous = loaded.current;
-    if (previous && previous.path !== path && previous.dirty) dropDraft(previous.path);
+    const renamed =
+      previous && previous.path !== path && renamedFromRef.current === previous.path
+        ? previous.path
+        : undefined;
+    if (renamed) carryEditsRef.current(renamed, path);
+    else if (previous && previous.path !== path && previous.dirty) dropDraft(previous.path);
     loaded.current = undefined;
     let cancelled = false;
     setState({ kind: 'loading' });
@@ -252,7 +279,10 @@ export function CodeEditor({
       });
       savedDoc.current = file ? view.current.state.toText(file.content) : undefined;
       setMissing(!file);
-      if (draft) {
+      if (draft && renamed && draft.baseVersion === file?.version) {
+        setDirty(true);
+        setNotice(`Renamed from ${renamed}; your unsaved edits came along.`);
+      } else if (draft) {
         const stale = draft.baseVersion !== file?.version;
         const age = formatAge(new Date(draft.savedAt).toISOString());
         setDirty(true);
@@ -265,6 +295,8 @@ export function CodeEditor({
               ? `Restored your unsaved edits from ${age} ago, but ${path} changed on disk since.`
               : `Restored your unsaved edits from ${age} ago.`,
         );
+      } else if (renamed) {
+        setNotice(`Renamed from ${renamed}.`);
       }
       setState({ kind: 'ready' });
     })().catch((e: unknown) => {

@@ -1,33 +1,66 @@
 'use client';
 
 import type { FileEntry } from '@grove/contract';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
-import { browserDraftStorage, DRAFTS_CHANGED_EVENT, draftedPaths } from '@/lib/client/drafts';
+import {
+  browserDraftStorage,
+  clearDraft,
+  DRAFTS_CHANGED_EVENT,
+  draftedPaths,
+} from '@/lib/client/drafts';
+import {
+  ancestorsOf,
+  childPath,
+  isWithin,
+  movedPath,
+  nameProblem,
+  rowAfterRemoval,
+  targetFolder,
+  treeKeyAction,
+  visibleRows,
+  type TreeAction,
+  type TreeRow,
+} from '@/lib/client/file-tree-model';
 import { errorMessage } from '@/lib/client/format';
 
-/** How often open folders are listed again while the page is in view. */
-const TREE_POLL_MS = 10_000;
+import { FileNameInput } from './file-name-input';
+import { useTreeListings } from './use-tree-listings';
 
 interface Props {
   sessionId: string;
   /** Changes when the worktree may have changed: open folders are listed again. */
   version: number;
+  /** The file open in the editor. */
   selected: string | undefined;
   onOpen: (path: string) => void;
+  /** A file or folder was renamed or moved here: the editor follows it. */
+  onMoved: (from: string, to: string) => void;
+  /** Something was created, moved or deleted here: the rest of the IDE looks again. */
+  onChanged: () => void;
 }
 
+type Editing =
+  { kind: 'new-file' | 'new-folder'; dir: string } | { kind: 'rename'; path: string; name: string };
+
 /**
- * The worktree as a lazily loaded tree: a folder is listed when first opened, and every open
- * folder is listed again when `version` changes (so the agent's new files show up), every
- * TREE_POLL_MS while the page is in view, and when the window comes back.
+ * The worktree as a lazily loaded tree (useTreeListings), following the WAI-ARIA treeview
+ * pattern: one Tab stop (the active row; roving tabindex), arrows, Home/End and type-ahead move
+ * (file-tree-model.ts), Enter opens, F2 renames, Delete deletes after asking. New file / New folder make an entry in the active folder (or beside the
+ * active file) through a name field in the tree.
  */
-export function FileTree({ sessionId, version, selected, onOpen }: Props) {
-  const [listings, setListings] = useState<Record<string, FileEntry[]>>({});
-  const [open, setOpen] = useState<Set<string>>(() => new Set(['']));
-  const [error, setError] = useState<string | undefined>();
-  const [manual, setManual] = useState(0);
+export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChanged }: Props) {
+  const { listings, open, setOpen, error, refresh, expand, collapse, forget } = useTreeListings(
+    sessionId,
+    version,
+  );
+  // The row with the focus (or that gets it on Tab), also the one actions apply to.
+  const [active, setActive] = useState<string | undefined>(selected);
+  const [editing, setEditing] = useState<Editing | undefined>();
+  const tree = useRef<HTMLUListElement>(null);
+  // A row to move the focus to once it is on screen (after a listing, say).
+  const [focusWanted, setFocusWanted] = useState<string | undefined>();
   // Files with unsaved edits kept in this browser (and the folders holding them) are marked.
   const [drafted, setDrafted] = useState<ReadonlySet<string>>(() => new Set());
   useEffect(() => {
@@ -40,114 +73,318 @@ export function FileTree({ sessionId, version, selected, onOpen }: Props) {
       window.removeEventListener('storage', read);
     };
   }, [sessionId]);
-  const hasDraft = (entry: FileEntry) =>
-    entry.type === 'file'
-      ? drafted.has(entry.path)
-      : [...drafted].some((p) => p.startsWith(`${entry.path}/`));
+  const hasDraft = (path: string, type: FileEntry['type']) =>
+    type === 'file' ? drafted.has(path) : [...drafted].some((p) => p.startsWith(`${path}/`));
 
-  const load = useCallback(
-    async (dir: string) => {
-      const data = await apiFetch<{ entries: FileEntry[] }>(
-        `/api/workspace/session/${sessionId}/files?path=${encodeURIComponent(dir)}`,
-        { cache: 'no-store' },
-      );
-      setListings((all) => ({ ...all, [dir]: data.entries }));
-    },
-    [sessionId],
-  );
-
-  // Long commands and programs outside Grove change files too: look again now and then while
-  // the page is in view, and when it comes back.
-  const [tick, setTick] = useState(0);
+  // The file opened in the editor (from the address, or after a rename) is the active row.
   useEffect(() => {
-    const again = () => {
-      if (document.visibilityState === 'visible') setTick((t) => t + 1);
-    };
-    const timer = setInterval(again, TREE_POLL_MS);
-    window.addEventListener('focus', again);
-    document.addEventListener('visibilitychange', again);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', again);
-      document.removeEventListener('visibilitychange', again);
-    };
-  }, []);
+    if (selected) setActive(selected);
+  }, [selected]);
+
+  const rows = useMemo(() => visibleRows(listings, open), [listings, open]);
+  // The one row in the Tab order: the active one, else the nearest shown folder holding it.
+  const tabStop = useMemo(() => {
+    if (!active) return rows[0]?.path;
+    const shown = new Set(rows.map((row) => row.path));
+    return [active, ...ancestorsOf(active).reverse()].find((p) => shown.has(p)) ?? rows[0]?.path;
+  }, [rows, active]);
 
   useEffect(() => {
-    let cancelled = false;
-    Promise.all([...open].map((dir) => load(dir)))
-      .then(() => !cancelled && setError(undefined))
-      .catch((e: unknown) => !cancelled && setError(errorMessage(e)));
-    return () => {
-      cancelled = true;
-    };
-    // Open folders are reloaded on version changes; opening one loads it in toggle().
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [load, version, manual, tick]);
+    if (focusWanted === undefined) return;
+    const row = tree.current?.querySelector<HTMLElement>(
+      `[role="treeitem"][data-path="${CSS.escape(focusWanted)}"]`,
+    );
+    if (!row) return; // not listed yet: tried again when the rows change
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
+    setFocusWanted(undefined);
+  }, [focusWanted, rows]);
 
-  function toggle(dir: string) {
-    setOpen((current) => {
-      const next = new Set(current);
-      if (next.has(dir)) next.delete(dir);
-      else {
-        next.add(dir);
-        load(dir).catch((e: unknown) => setError(errorMessage(e)));
-      }
-      return next;
-    });
+  const moveFocus = (path: string) => {
+    setActive(path);
+    setFocusWanted(path);
+  };
+
+  const [notice, setNotice] = useState<string | undefined>();
+
+  function startCreate(kind: 'new-file' | 'new-folder') {
+    const dir = targetFolder(rows, active);
+    if (dir && !open.has(dir)) expand(dir);
+    setNotice(undefined);
+    setEditing({ kind, dir });
   }
 
-  function renderDir(dir: string, depth: number) {
-    const entries = listings[dir];
-    if (!entries) return <li className="muted small tree-row">Loading…</li>;
-    if (entries.length === 0 && depth === 0) return <li className="muted small">Empty</li>;
-    return entries.map((entry) => (
-      <li key={entry.path}>
-        <button
-          type="button"
-          className={`tree-row${entry.path === selected ? ' selected' : ''}`}
-          style={{ paddingLeft: 8 + depth * 14 }}
-          data-path={entry.path}
-          aria-expanded={entry.type === 'dir' ? open.has(entry.path) : undefined}
-          onClick={() => (entry.type === 'dir' ? toggle(entry.path) : onOpen(entry.path))}
-        >
-          <span aria-hidden="true" className="tree-icon">
-            {entry.type === 'dir' ? (open.has(entry.path) ? '▾' : '▸') : '·'}
-          </span>
-          {entry.name}
-          {hasDraft(entry) && (
-            <span className="tree-draft" title="Unsaved edits in this browser">
-              {' '}
-              ●<span className="visually-hidden"> (unsaved edits)</span>
-            </span>
-          )}
-        </button>
-        {entry.type === 'dir' && open.has(entry.path) && (
-          <ul>{renderDir(entry.path, depth + 1)}</ul>
+  function startRename(path: string) {
+    const row = rows.find((r) => r.path === path);
+    if (!row) return;
+    setNotice(undefined);
+    setEditing({ kind: 'rename', path, name: row.name });
+  }
+
+  /** Closes the name field; the focus goes back to the tree unless it went elsewhere. */
+  function stopEditing(focus: string | undefined) {
+    setEditing(undefined);
+    if (focus && tree.current?.contains(document.activeElement)) moveFocus(focus);
+  }
+
+  const base = `/api/workspace/session/${sessionId}`;
+
+  async function create(kind: 'new-file' | 'new-folder', dir: string, name: string) {
+    const problem = nameProblem(name);
+    if (problem) throw new Error(problem);
+    const path = childPath(dir, name);
+    if (kind === 'new-file') {
+      await apiFetch(`${base}/file`, {
+        method: 'PUT',
+        json: { path, content: '', createOnly: true },
+      });
+    } else {
+      const made = await apiFetch<{ created: boolean }>(`${base}/folder`, {
+        method: 'POST',
+        json: { path },
+      });
+      if (!made.created) throw new Error(`${path} already exists`);
+    }
+    // A name with a / made folders on the way: they are opened to show the new entry.
+    setOpen((current) => new Set([...current, ...ancestorsOf(path)]));
+    setEditing(undefined);
+    moveFocus(path);
+    refresh();
+    onChanged();
+    if (kind === 'new-file') onOpen(path);
+  }
+
+  async function rename(path: string, name: string) {
+    const problem = nameProblem(name);
+    if (problem) throw new Error(problem);
+    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const to = childPath(parent, name);
+    if (to === path) {
+      stopEditing(path);
+      return;
+    }
+    await apiFetch(`${base}/file/move`, { method: 'POST', json: { from: path, to } });
+    // Open folders inside a renamed one stay open where they are now.
+    setOpen(
+      (current) =>
+        new Set([...[...current].map((dir) => movedPath(dir, path, to)), ...ancestorsOf(to)]),
+    );
+    setEditing(undefined);
+    moveFocus(to);
+    refresh();
+    onMoved(path, to);
+  }
+
+  async function remove(path: string) {
+    const row = rows.find((r) => r.path === path);
+    if (!row) return;
+    const unsaved = [...drafted].some((p) => isWithin(p, path));
+    const question =
+      `Delete ${row.type === 'dir' ? `the folder ${path} and everything in it` : path}?` +
+      (unsaved ? ' It has unsaved edits in this browser.' : '');
+    if (!window.confirm(question)) return;
+    setNotice(undefined);
+    try {
+      await apiFetch(`${base}/file?path=${encodeURIComponent(path)}`, { method: 'DELETE' });
+    } catch (e) {
+      setNotice(errorMessage(e));
+      return;
+    }
+    // Edits kept for files that are gone now would come back on a new file of the same name;
+    // the open file's stay with the editor, which offers to write them again.
+    const storage = browserDraftStorage();
+    for (const p of drafted)
+      if (isWithin(p, path) && p !== selected) clearDraft(storage, sessionId, p);
+    const next = rowAfterRemoval(rows, path);
+    forget(path);
+    if (next) moveFocus(next);
+    else setActive(undefined);
+    refresh();
+    onChanged();
+  }
+
+  function perform(action: TreeAction) {
+    switch (action.kind) {
+      case 'focus':
+        return moveFocus(action.path);
+      case 'expand':
+        return expand(action.path);
+      case 'collapse':
+        return collapse(action.path);
+      case 'open':
+        return onOpen(action.path);
+      case 'rename':
+        return startRename(action.path);
+      case 'delete':
+        return void remove(action.path);
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (!(event.target instanceof HTMLElement) || event.target.getAttribute('role') !== 'treeitem')
+      return;
+    const action = treeKeyAction(rows, event.target.dataset.path, event.key);
+    if (!action) return;
+    event.preventDefault();
+    perform(action);
+  }
+
+  function nameField(edit: Editing) {
+    const isRename = edit.kind === 'rename';
+    const where = isRename ? '' : edit.dir ? ` in ${edit.dir}` : ' at the top';
+    return (
+      <FileNameInput
+        key={isRename ? `rename:${edit.path}` : `${edit.kind}:${edit.dir}`}
+        initial={isRename ? edit.name : ''}
+        label={
+          isRename
+            ? `Rename ${edit.path}`
+            : `${edit.kind === 'new-file' ? 'New file' : 'New folder'} name${where}`
+        }
+        onCommit={(name) =>
+          isRename ? rename(edit.path, name) : create(edit.kind, edit.dir, name)
+        }
+        onCancel={() => stopEditing(isRename ? edit.path : active)}
+      />
+    );
+  }
+
+  function renderRow(row: TreeRow) {
+    const renaming = editing?.kind === 'rename' && editing.path === row.path;
+    return (
+      <li
+        key={row.path}
+        role="treeitem"
+        className={`tree-row${row.path === active ? ' selected' : ''}${
+          row.path === selected ? ' open-file' : ''
+        }`}
+        style={{ paddingLeft: 8 + (row.level - 1) * 14 }}
+        data-path={row.path}
+        aria-level={row.level}
+        aria-posinset={row.position}
+        aria-setsize={row.siblings}
+        aria-expanded={row.type === 'dir' ? row.expanded : undefined}
+        aria-selected={row.path === active}
+        tabIndex={row.path === tabStop && !editing ? 0 : -1}
+        onFocus={() => setActive(row.path)}
+        onClick={(event) => {
+          if (renaming) return;
+          event.currentTarget.focus();
+          setActive(row.path);
+          if (row.type === 'dir') (row.expanded ? collapse : expand)(row.path);
+          else onOpen(row.path);
+        }}
+      >
+        <span aria-hidden="true" className="tree-icon">
+          {row.type === 'dir' ? (row.expanded ? '▾' : '▸') : '·'}
+        </span>
+        {renaming ? (
+          nameField(editing)
+        ) : (
+          <>
+            {row.name}
+            {hasDraft(row.path, row.type) && (
+              <span className="tree-draft" title="Unsaved edits in this browser">
+                {' '}
+                ●<span className="visually-hidden"> (unsaved edits)</span>
+              </span>
+            )}
+          </>
         )}
       </li>
-    ));
+    );
   }
 
+  /** The rows, with a "Loading…" under a folder not listed yet and the new-entry field. */
+  function renderRows() {
+    const out = [];
+    const newEntry = (dir: string, level: number) =>
+      editing && editing.kind !== 'rename' && editing.dir === dir ? (
+        <li
+          key="new-entry"
+          role="treeitem"
+          aria-level={level}
+          aria-selected={false}
+          className="tree-row"
+          style={{ paddingLeft: 8 + (level - 1) * 14 }}
+        >
+          <span aria-hidden="true" className="tree-icon">
+            {editing.kind === 'new-folder' ? '▸' : '·'}
+          </span>
+          {nameField(editing)}
+        </li>
+      ) : null;
+    out.push(newEntry('', 1));
+    for (const row of rows) {
+      out.push(renderRow(row));
+      if (!row.expanded) continue;
+      out.push(newEntry(row.path, row.level + 1));
+      if (!listings[row.path])
+        out.push(
+          <li key={`${row.path}:loading`} role="none" className="muted small tree-row">
+            Loading…
+          </li>,
+        );
+    }
+    return out;
+  }
+
+  const activeRow = rows.find((row) => row.path === active);
   return (
     <div className="file-tree">
       <div className="pane-head">
         <h2>Files</h2>
-        <button
-          type="button"
-          className="secondary small-button"
-          onClick={() => setManual((m) => m + 1)}
-        >
+        <button type="button" className="secondary small-button" onClick={refresh}>
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="error small" role="alert">
-          {error}
+      <div className="tree-actions" role="toolbar" aria-label="File actions">
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => startCreate('new-file')}
+        >
+          New file
+        </button>
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => startCreate('new-folder')}
+        >
+          New folder
+        </button>
+        <button
+          type="button"
+          className="secondary small-button"
+          disabled={!activeRow}
+          title="Rename (F2)"
+          onClick={() => activeRow && startRename(activeRow.path)}
+        >
+          Rename
+        </button>
+        <button
+          type="button"
+          className="secondary small-button"
+          disabled={!activeRow}
+          title="Delete (Delete key)"
+          onClick={() => activeRow && void remove(activeRow.path)}
+        >
+          Delete
+        </button>
+      </div>
+      {(error ?? notice) && (
+        <p className="error small tree-error" role="alert">
+          {error ?? notice}
         </p>
       )}
-      <ul className="tree" aria-label="Worktree files">
-        {renderDir('', 0)}
+      {!listings[''] ? (
+        <p className="muted small tree-row">Loading…</p>
+      ) : rows.length === 0 && !editing ? (
+        <p className="muted small tree-row">Empty</p>
+      ) : null}
+      <ul ref={tree} className="tree" role="tree" aria-label="Worktree files" onKeyDown={onKeyDown}>
+        {renderRows()}
       </ul>
     </div>
   );

@@ -6,7 +6,8 @@ import type { Session } from '@grove/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { signInPath } from '@/lib/auth/next-path';
-import { browserDraftStorage, clearSessionDrafts } from '@/lib/client/drafts';
+import { browserDraftStorage, clearSessionDrafts, moveDrafts } from '@/lib/client/drafts';
+import { isWithin, movedPath } from '@/lib/client/file-tree-model';
 import { SessionWatch, type SessionWatchStatus } from '@/lib/client/session-watch';
 
 import { ChangesPanel } from './changes-panel';
@@ -132,6 +133,8 @@ export function IdeShell({
   }, [watchStatus, sessionId]);
 
   const [editorDirty, setEditorDirty] = useState(false);
+  // Set when the open file's path changed because it was renamed (its edits come along).
+  const [renamedFrom, setRenamedFrom] = useState<string | undefined>();
   const openFile = useCallback(
     (path: string) => {
       // Opening another file replaces the editor's document: unsaved edits would be gone.
@@ -141,10 +144,23 @@ export function IdeShell({
         !window.confirm(`${openPath ?? 'The open file'} has unsaved changes. Discard them?`)
       )
         return;
+      setRenamedFrom(undefined);
       setOpenPath(path);
       setMobilePane('editor');
     },
     [editorDirty, openPath],
+  );
+  // Renamed or moved in the file tree: drafts kept in this browser and the editor follow it.
+  const moved = useCallback(
+    (from: string, to: string) => {
+      moveDrafts(browserDraftStorage(), sessionId, from, to);
+      if (openPath && isWithin(openPath, from)) {
+        setRenamedFrom(openPath);
+        setOpenPath(movedPath(openPath, from, to));
+      }
+      touched();
+    },
+    [sessionId, openPath, touched],
   );
 
   function show(pane: PaneId) {
@@ -231,12 +247,15 @@ export function IdeShell({
             version={worktreeVersion}
             selected={openPath}
             onOpen={openFile}
+            onMoved={moved}
+            onChanged={touched}
           />
         </section>
         <section className="pane" data-pane="editor" aria-label="Editor">
           <CodeEditor
             sessionId={sessionId}
             path={openPath}
+            renamedFrom={renamedFrom}
             onSaved={touched}
             onDirtyChange={setEditorDirty}
             onNotFound={checkSession}

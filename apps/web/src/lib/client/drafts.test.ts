@@ -4,6 +4,7 @@ import {
   clearDraft,
   clearSessionDrafts,
   draftedPaths,
+  moveDrafts,
   readDraft,
   writeDraft,
   type DraftStorage,
@@ -70,5 +71,24 @@ describe('editor drafts', () => {
     expect(readDraft(storage, 's1', 'dir/b')).toBeUndefined();
     expect(readDraft(storage, 's10', 'a')).toEqual(draft);
     expect(storage.items.get('unrelated')).toBe('kept');
+  });
+
+  it('moves the drafts of a renamed file or folder with it', () => {
+    const storage = memoryStorage();
+    writeDraft(storage, 's1', 'src/a.ts', draft);
+    writeDraft(storage, 's1', 'src/deep/b.ts', { ...draft, content: 'b' });
+    writeDraft(storage, 's1', 'src2/c.ts', draft);
+    writeDraft(storage, 's2', 'src/a.ts', draft);
+    moveDrafts(storage, 's1', 'src', 'lib/src');
+    expect([...draftedPaths(storage, 's1')].sort()).toEqual([
+      'lib/src/a.ts',
+      'lib/src/deep/b.ts',
+      'src2/c.ts',
+    ]);
+    expect(readDraft(storage, 's1', 'lib/src/deep/b.ts')?.content).toBe('b');
+    expect(readDraft(storage, 's2', 'src/a.ts')).toEqual(draft);
+    moveDrafts(storage, 's1', 'lib/src/a.ts', 'a.ts');
+    expect(readDraft(storage, 's1', 'a.ts')).toEqual(draft);
+    expect(readDraft(storage, 's1', 'lib/src/a.ts')).toBeUndefined();
   });
 });

@@ -106,3 +106,30 @@ export function clearSessionDrafts(storage: DraftStorage | undefined, sessionId:
   }
   for (const key of keys) storage.removeItem(key);
 }
+
+/**
+ * The drafts of `from` and of everything under it now belong to where it was moved (a rename
+ * in the file tree): the edits follow the file. A draft already at the new place is replaced.
+ */
+export function moveDrafts(
+  storage: DraftStorage | undefined,
+  sessionId: string,
+  from: string,
+  to: string,
+): void {
+  if (!storage) return;
+  const moved = [...draftedPaths(storage, sessionId)].filter(
+    (path) => path === from || path.startsWith(`${from}/`),
+  );
+  for (const path of moved) {
+    const raw = storage.getItem(keyOf(sessionId, path));
+    if (raw === null) continue;
+    try {
+      storage.setItem(keyOf(sessionId, `${to}${path.slice(from.length)}`), raw);
+    } catch {
+      continue; // over quota: the draft stays where it was rather than being lost
+    }
+    storage.removeItem(keyOf(sessionId, path));
+  }
+  if (moved.length > 0) changed();
+}

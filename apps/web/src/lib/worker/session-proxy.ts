@@ -8,7 +8,7 @@ import { githubTokenFor } from '@/lib/auth/github-token';
 import { callWorker, relayWorkerResponse } from './worker-client';
 
 export interface SessionProxyOptions {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Worker path under `/sessions/<id>`, e.g. `/git/status`. */
   suffix: string;
   /** Only the routes that talk to GitHub (push, pr, update) get the user's token. */

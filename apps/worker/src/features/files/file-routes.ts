@@ -1,5 +1,8 @@
 import {
+  createFolderBodySchema,
+  deleteEntryQuerySchema,
   listFilesQuerySchema,
+  moveEntryBodySchema,
   parseOrThrow,
   readFileQuerySchema,
   sessionIdSchema,
@@ -32,6 +35,25 @@ export function fileRoutes(service: FileService): Router {
     const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
     const body = parseOrThrow(writeFileBodySchema, req.body, 'file');
     res.json(await service.write(contextOf(req, res), id, body));
+  });
+
+  router.delete('/sessions/:id/file', async (req: Request<IdParams>, res: Response) => {
+    const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
+    const query = parseOrThrow(deleteEntryQuerySchema, req.query, 'query');
+    res.json(await service.delete(contextOf(req, res), id, query.path));
+  });
+
+  router.post('/sessions/:id/file/move', async (req: Request<IdParams>, res: Response) => {
+    const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
+    const body = parseOrThrow(moveEntryBodySchema, req.body, 'move');
+    res.json(await service.move(contextOf(req, res), id, body));
+  });
+
+  router.post('/sessions/:id/folder', async (req: Request<IdParams>, res: Response) => {
+    const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
+    const body = parseOrThrow(createFolderBodySchema, req.body, 'folder');
+    const folder = await service.createFolder(contextOf(req, res), id, body);
+    res.status(folder.created ? 201 : 200).json(folder);
   });
 
   return router;

@@ -9,14 +9,17 @@ import {
   MAX_DIR_ENTRIES,
   MAX_FILE_BYTES,
   worktreePathSchema,
+  type CreateFolderBody,
   type FileEntry,
+  type MoveEntryBody,
   type WriteFileBody,
 } from '@grove/contract';
 
 import type { RequestContext, SessionService } from '../sessions/session-service';
+import { createFolder, deleteEntry, moveEntry, type EntryType } from './file-operations';
 import {
-  isGitInternal,
   isReservedGitName,
+  refuseGitInternal,
   resolveInWorktree,
   type ResolvedPath,
 } from './worktree-paths';
@@ -24,15 +27,7 @@ import {
 /** Bytes looked at for a NUL to call a file binary (git uses the same heuristic). */
 const BINARY_SNIFF_BYTES = 8000;
 
-function refuseGitInternal(resolved: ResolvedPath): void {
-  if (isGitInternal(resolved.relative))
-    throw new AppError(
-      'forbidden',
-      '.git (in any case, or a name git treats as it) is not accessible through the files API',
-    );
-}
-
-/** List, read and write inside one session's worktree, and nowhere else. */
+/** List, read, write, create, move and delete inside one session's worktree, and nowhere else. */
 export class FileService {
   readonly #sessions: SessionService;
 
@@ -43,7 +38,7 @@ export class FileService {
   async list(ctx: RequestContext, id: string, dir: string): Promise<FileEntry[]> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, dir);
-    refuseGitInternal(resolved);
+    refuseGitInternal(resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such directory');
     if (!(await stat(resolved.absolute)).isDirectory())
       throw new AppError('bad_request', 'Not a directory');
@@ -82,7 +77,7 @@ export class FileService {
   ): Promise<{ path: string; content: string; size: number; version: string }> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, file);
-    refuseGitInternal(resolved);
+    refuseGitInternal(resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such file');
     // O_NOFOLLOW on the resolved real path: a link swapped in after the check is not followed.
     const handle = await open(resolved.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -125,7 +120,7 @@ export class FileService {
       );
     }
     const resolved = await resolveInWorktree(row.worktree_path, body.path);
-    refuseGitInternal(resolved);
+    refuseGitInternal(resolved.relative);
     if (resolved.relative === '') throw new AppError('bad_request', 'path names the worktree');
     await mkdir(path.dirname(resolved.absolute), { recursive: true }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
@@ -136,12 +131,15 @@ export class FileService {
     // Parents may have been created just now: check once more before writing.
     const again = await resolveInWorktree(row.worktree_path, resolved.relative);
     // With a base version the file must exist and is checked and written through one handle.
-    const flags =
-      body.baseVersion === undefined
+    // Create-only: O_EXCL makes "nothing there yet" and the creation one step.
+    const flags = body.createOnly
+      ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+      : body.baseVersion === undefined
         ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
         : constants.O_RDWR | constants.O_NOFOLLOW;
     const handle = await open(again.absolute, flags, 0o644).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new AppError('conflict', `${again.relative} already exists`);
       if (code === 'EISDIR') throw new AppError('bad_request', 'path is a directory');
       if (code === 'ELOOP') throw new AppError('forbidden', 'path is a symbolic link');
       if (code === 'ENOENT') throw changedOnDisk(again.relative, 'was deleted');
@@ -162,6 +160,30 @@ export class FileService {
       await handle.close();
     }
     return { path: again.relative, size: data.length, version: versionOf(data) };
+  }
+
+  async createFolder(
+    ctx: RequestContext,
+    id: string,
+    body: CreateFolderBody,
+  ): Promise<{ path: string; created: boolean }> {
+    return createFolder(this.#sessions.requireWorktree(ctx, id).worktree_path, body.path);
+  }
+
+  async move(
+    ctx: RequestContext,
+    id: string,
+    body: MoveEntryBody,
+  ): Promise<{ from: string; to: string; type: EntryType }> {
+    return moveEntry(this.#sessions.requireWorktree(ctx, id).worktree_path, body);
+  }
+
+  async delete(
+    ctx: RequestContext,
+    id: string,
+    entry: string,
+  ): Promise<{ path: string; type: EntryType }> {
+    return deleteEntry(this.#sessions.requireWorktree(ctx, id).worktree_path, entry);
   }
 }
 

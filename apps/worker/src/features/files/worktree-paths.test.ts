@@ -1,11 +1,12 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 import { worktreePathSchema } from '@grove/contract';
 import { makeTempDir } from '@grove/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { isGitInternal, resolveInWorktree } from './worktree-paths';
+import { isGitInternal, resolveEntryInWorktree, resolveInWorktree } from './worktree-paths';
 
 describe('worktree paths', () => {
   const temp = makeTempDir('grove-paths-');
@@ -35,6 +36,24 @@ describe('worktree paths', () => {
     await expect(resolveInWorktree(root, 'etc/new-file')).rejects.toMatchObject({ status: 403 });
     await expect(resolveInWorktree(root, 'dangling')).rejects.toMatchObject({ status: 403 });
     await expect(resolveInWorktree(root, '../outside')).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('names the entry itself: a link inside is not followed, one leading out is refused', async () => {
+    symlinkSync('src', path.join(root, 'src-link'));
+    const link = await resolveEntryInWorktree(root, 'src-link');
+    expect(link).toMatchObject({ relative: 'src-link', exists: true });
+    expect(link.location).toBe(path.join(await realpath(root), 'src-link'));
+    expect(link.target.relative).toBe('src');
+    expect(await resolveEntryInWorktree(root, 'src-link/new.ts')).toMatchObject({
+      relative: 'src/new.ts',
+      exists: false,
+    });
+    await expect(resolveEntryInWorktree(root, 'etc')).rejects.toMatchObject({ status: 403 });
+    await expect(resolveEntryInWorktree(root, 'etc/passwd')).rejects.toMatchObject({ status: 403 });
+    for (const itself of ['.', '', 'src/..', './'])
+      await expect(resolveEntryInWorktree(root, itself), itself).rejects.toMatchObject({
+        status: 400,
+      });
   });
 });
 

@@ -79,3 +79,54 @@ export function isGitInternal(relative: string): boolean {
   // and names git would refuse to commit (a `.GIT` folder would make every commit fail).
   return relative.split('/').some(isReservedGitName);
 }
+
+/** 403 for `.git` (any case, any alias) anywhere in any of the paths. */
+export function refuseGitInternal(...relatives: string[]): void {
+  if (relatives.some(isGitInternal))
+    throw new AppError(
+      'forbidden',
+      '.git (in any case, or a name git treats as it) is not accessible through the files API',
+    );
+}
+
+export interface ResolvedEntry {
+  /** `/`-separated, relative to the root: the entry's resolved parent plus its own name. */
+  relative: string;
+  /** Where the entry itself is: its parent's real path plus its name (the name is not followed). */
+  location: string;
+  /** What the entry leads to (itself, or for a link inside the worktree: the link's target). */
+  target: ResolvedPath;
+  exists: boolean;
+}
+
+/**
+ * The entry a path names, for operations on the entry itself (delete, move): confined exactly
+ * as resolveInWorktree confines it (a link that leads out is refused even here, as the listing
+ * hides it), but the last name is not followed, so deleting or renaming a link inside the
+ * worktree touches the link and never what it points to. The worktree itself is no entry.
+ */
+export async function resolveEntryInWorktree(
+  worktree: string,
+  relative: string,
+): Promise<ResolvedEntry> {
+  const target = await resolveInWorktree(worktree, relative);
+  const normal = path.posix.normalize(relative);
+  const name = path.posix.basename(normal);
+  if (normal === '.' || normal === '/' || name === '' || name === '.')
+    throw new AppError('bad_request', 'path names the worktree itself');
+  const parent = await resolveInWorktree(worktree, path.posix.dirname(normal));
+  const location = path.join(parent.absolute, name);
+  const exists = await lstat(location).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
+      throw error;
+    },
+  );
+  return {
+    relative: parent.relative ? `${parent.relative}/${name}` : name,
+    location,
+    target,
+    exists,
+  };
+}

@@ -1,4 +1,9 @@
-import { parseOrThrow, readFileQuerySchema, writeFileBodySchema } from '@grove/contract';
+import {
+  deleteEntryQuerySchema,
+  parseOrThrow,
+  readFileQuerySchema,
+  writeFileBodySchema,
+} from '@grove/contract';
 
 import { otherMethods } from '@/lib/api/other-methods';
 import { readJson, withUser } from '@/lib/api/with-user';
@@ -14,4 +19,10 @@ export const PUT = withUser<{ id: string }>(async (ctx) => {
   return proxySessionCall(ctx, { method: 'PUT', suffix: '/file', json: body });
 });
 
-export const { POST, PATCH, DELETE } = otherMethods(['GET', 'PUT']);
+/** Deletes a file, or a folder with everything in it (addition to the contract). */
+export const DELETE = withUser<{ id: string }>(async (ctx) => {
+  parseOrThrow(deleteEntryQuerySchema, Object.fromEntries(ctx.req.nextUrl.searchParams), 'query');
+  return proxySessionCall(ctx, { method: 'DELETE', suffix: '/file', query: ['path'] });
+});
+
+export const { POST, PATCH } = otherMethods(['GET', 'PUT', 'DELETE']);
