@@ -136,7 +136,18 @@ export const chatMessageSchema = z.object({
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
-export const chatMessagesResponseSchema = z.object({ messages: z.array(chatMessageSchema) });
+/** Whether the worker can run the agent now; `message` says what is missing when it cannot. */
+export const chatEngineStatusSchema = z.object({
+  ready: z.boolean(),
+  message: z.string().optional(),
+});
+export type ChatEngineStatus = z.infer<typeof chatEngineStatusSchema>;
+
+export const chatMessagesResponseSchema = z.object({
+  messages: z.array(chatMessageSchema),
+  /** An addition: the worker's answer carries it (a history read from Supabase does not). */
+  engine: chatEngineStatusSchema.optional(),
+});
 export const chatStopResponseSchema = z.object({ stopped: z.boolean() });
 export const chatPermissionResponseSchema = z.object({ ok: z.literal(true) });
 

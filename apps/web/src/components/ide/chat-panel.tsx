@@ -1,6 +1,6 @@
 'use client';
 
-import type { ChatMessage } from '@grove/contract';
+import type { ChatEngineStatus, ChatMessage } from '@grove/contract';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
@@ -33,6 +33,8 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
   const [state, setState] = useState<ChatStreamState>({ kind: 'idle' });
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>();
+  // What the worker says of its engine: not set up is said before anything is typed.
+  const [engine, setEngine] = useState<ChatEngineStatus | undefined>();
   // From posting a message until the worker accepted or refused it.
   const [sending, setSending] = useState(false);
   const stream = useRef<ChatStream | undefined>(undefined);
@@ -58,10 +60,12 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
     };
     window.addEventListener('online', onOnline);
     follow.current = () => {
-      apiFetch<{ messages: ChatMessage[] }>(`/api/workspace/session/${sessionId}/messages`, {
-        cache: 'no-store',
-      })
-        .then(({ messages }) => {
+      apiFetch<{ messages: ChatMessage[]; engine?: ChatEngineStatus }>(
+        `/api/workspace/session/${sessionId}/messages`,
+        { cache: 'no-store' },
+      )
+        .then(({ messages, engine: status }) => {
+          setEngine(status);
           const running =
             messages.at(-1)?.role === 'assistant' && messages.at(-1)?.status === 'running';
           // A running answer is rebuilt from the stream's replay rather than from the snapshot.
@@ -147,6 +151,11 @@ export function ChatPanel({ sessionId, onRunFinished }: Props) {
       {state.kind === 'reconnecting' && (
         <p className="muted small pad" role="status">
           Connection lost; resuming in {Math.ceil(state.inMs / 1000)}s…
+        </p>
+      )}
+      {engine?.ready === false && !error && (
+        <p className="error small pad" role="status">
+          {engine.message ?? 'The agent is not set up on this worker.'}
         </p>
       )}
       {error && (

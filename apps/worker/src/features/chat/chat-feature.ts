@@ -34,10 +34,11 @@ export interface ChatFeature {
 /** Agent chat: storage, crash recovery, the run manager, its routes and its teardown hook. */
 export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const store = new ChatStore(deps.db);
+  const engine = deps.engine ?? createClaudeEngine(deps.config.chat, deps.logger);
   const runs = new ChatRuns({
     store,
     sessions: deps.sessions,
-    engine: deps.engine ?? createClaudeEngine(deps.config.chat, deps.logger),
+    engine,
     config: deps.config.chat,
     logger: deps.logger,
   });
@@ -53,7 +54,15 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     runs,
     heartbeatMs,
     recovered,
-    routes: chatRoutes({ runs, heartbeatMs, history }),
+    routes: chatRoutes({
+      runs,
+      heartbeatMs,
+      history,
+      engineStatus: () => {
+        const message = engine.unavailable?.();
+        return message === undefined ? { ready: true } : { ready: false, message };
+      },
+    }),
     history,
     dispose: () => runs.dispose(),
   };

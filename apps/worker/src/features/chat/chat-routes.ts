@@ -1,4 +1,5 @@
 import {
+  type ChatEngineStatus,
   type ChatMessage,
   chatPermissionBodySchema,
   chatRequestBodySchema,
@@ -19,6 +20,7 @@ export function chatRoutes(chat: {
   runs: ChatRuns;
   heartbeatMs: number;
   history: (ctx: RequestContext, sessionId: string) => ChatMessage[];
+  engineStatus: () => ChatEngineStatus;
 }): Router {
   const router = Router();
   const { runs, heartbeatMs } = chat;
@@ -65,7 +67,11 @@ export function chatRoutes(chat: {
 
   router.get('/sessions/:id/messages', (req: Request<{ id: string }>, res: Response) => {
     const sessionId = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
-    res.json({ messages: chat.history(contextOf(req, res), sessionId) });
+    // With the engine's state, so the page can say up front that the agent is not set up.
+    res.json({
+      messages: chat.history(contextOf(req, res), sessionId),
+      engine: chat.engineStatus(),
+    });
   });
 
   return router;

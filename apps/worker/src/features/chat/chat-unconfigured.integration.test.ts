@@ -34,7 +34,11 @@ describe('agent chat without ANTHROPIC_API_KEY', () => {
     expect(body.error.message).toContain('ANTHROPIC_API_KEY');
     const history = (await (await alice(`/sessions/${sessionId}/messages`)).json()) as {
       messages: unknown[];
+      engine: { ready: boolean; message?: string };
     };
     expect(history.messages).toEqual([]);
+    // The history says so too, before anything is sent.
+    expect(history.engine.ready).toBe(false);
+    expect(history.engine.message).toContain('ANTHROPIC_API_KEY');
   });
 });

@@ -107,7 +107,9 @@ describe('agent chat with the real Claude Code engine', () => {
         toolCalls?: { name: string; isError?: boolean }[];
         usage?: { costUsd: number };
       }[];
+      engine: { ready: boolean };
     };
+    expect(history.engine).toEqual({ ready: true });
     expect(history.messages).toHaveLength(2);
     expect(history.messages[0]).toMatchObject({
       role: 'user',
