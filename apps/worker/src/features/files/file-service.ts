@@ -38,7 +38,7 @@ export class FileService {
   async list(ctx: RequestContext, id: string, dir: string): Promise<FileEntry[]> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, dir);
-    refuseGitInternal(resolved.relative);
+    refuseGitInternal(resolved.asked, resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such directory');
     if (!(await stat(resolved.absolute)).isDirectory())
       throw new AppError('bad_request', 'Not a directory');
@@ -46,7 +46,7 @@ export class FileService {
     const entries: FileEntry[] = [];
     for (const dirent of names) {
       if (isReservedGitName(dirent.name)) continue;
-      const rel = resolved.relative ? `${resolved.relative}/${dirent.name}` : dirent.name;
+      const rel = resolved.asked ? `${resolved.asked}/${dirent.name}` : dirent.name;
       // A name no request could name (a newline, a backslash in it) is not listed either.
       if (!worktreePathSchema.safeParse(rel).success) continue;
       let target: ResolvedPath;
@@ -77,7 +77,7 @@ export class FileService {
   ): Promise<{ path: string; content: string; size: number; version: string }> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, file);
-    refuseGitInternal(resolved.relative);
+    refuseGitInternal(resolved.asked, resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such file');
     // O_NOFOLLOW on the resolved real path: a link swapped in after the check is not followed.
     const handle = await open(resolved.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -100,7 +100,8 @@ export class FileService {
       } catch {
         throw new AppError('binary_file', 'File is not valid UTF-8 text');
       }
-      return { path: resolved.relative, content, size: buffer.length, version: versionOf(buffer) };
+      // The path asked for: a file opened through a link keeps the link's name.
+      return { path: resolved.asked, content, size: buffer.length, version: versionOf(buffer) };
     } finally {
       await handle.close();
     }
@@ -120,7 +121,7 @@ export class FileService {
       );
     }
     const resolved = await resolveInWorktree(row.worktree_path, body.path);
-    refuseGitInternal(resolved.relative);
+    refuseGitInternal(resolved.asked, resolved.relative);
     if (resolved.relative === '') throw new AppError('bad_request', 'path names the worktree');
     await mkdir(path.dirname(resolved.absolute), { recursive: true }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
@@ -159,7 +160,7 @@ export class FileService {
     } finally {
       await handle.close();
     }
-    return { path: again.relative, size: data.length, version: versionOf(data) };
+    return { path: resolved.asked, size: data.length, version: versionOf(data) };
   }
 
   async createFolder(

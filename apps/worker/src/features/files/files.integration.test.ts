@@ -173,6 +173,14 @@ describe('files API confined to the worktree', () => {
     }
     const readme = await alice(`/sessions/${id}/file?path=readme-link`);
     expect(readme.status).toBe(200);
+    // Answered under the name asked for, not the link's target (and a write likewise).
+    expect(((await readme.json()) as { path: string }).path).toBe('readme-link');
+    const written = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'readme-link', content: '# Through the link\n' },
+    });
+    expect(((await written.json()) as { path: string }).path).toBe('readme-link');
+    expect(readFileSync(path.join(worktree, 'README.md'), 'utf8')).toBe('# Through the link\n');
     // A nested repository's insides too (its hooks would run), and a file path is no folder.
     for (const [p, status] of [
       ['sub/.git/hooks/pre-commit', 403],

@@ -10,6 +10,8 @@ export interface ResolvedPath {
   absolute: string;
   /** `/`-separated, relative to the root; '' for the root itself. */
   relative: string;
+  /** The path as asked for, normalized (through a link: the link's path, not its target's). */
+  asked: string;
   exists: boolean;
 }
 
@@ -60,6 +62,7 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
     root,
     absolute,
     relative: path.relative(root, absolute).split(path.sep).join('/'),
+    asked: path.relative(root, lexical).split(path.sep).join('/'),
     exists: missing.length === 0,
   };
 }
