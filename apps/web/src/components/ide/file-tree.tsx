@@ -47,8 +47,9 @@ type Editing =
 /**
  * The worktree as a lazily loaded tree (useTreeListings), following the WAI-ARIA treeview
  * pattern: one Tab stop (the active row; roving tabindex), arrows, Home/End and type-ahead move
- * (file-tree-model.ts), Enter opens, F2 renames, Delete deletes after asking. New file / New folder make an entry in the active folder (or beside the
- * active file) through a name field in the tree.
+ * (file-tree-model.ts), Enter opens, F2 renames, Delete deletes after asking. New file and New
+ * folder make an entry in the active folder (or beside the active file) through a name field
+ * in the tree.
  */
 export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChanged }: Props) {
   const { listings, open, setOpen, error, refresh, expand, collapse, forget } = useTreeListings(
