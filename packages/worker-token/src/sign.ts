@@ -3,7 +3,7 @@ import {
   WORKER_TOKEN_ISSUER,
   WORKER_TOKEN_MAX_TTL_SECONDS,
 } from '@grove/contract';
-import { createHash, createHmac, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, hash, randomUUID, type KeyObject } from 'node:crypto';
 
 export interface WorkerTokenSubject {
   userId: string;
@@ -92,9 +92,9 @@ function hmacKey(secret: Uint8Array): KeyObject {
   return key;
 }
 
-/** The `bdy` claim: SHA-256 of the body bytes, base64url. */
+/** The `bdy` claim: SHA-256 of the body bytes, base64url (one-shot: no Hash object per token). */
 export function bodyDigest(body: string | Uint8Array): string {
-  return createHash('sha256').update(body).digest('base64url');
+  return hash('sha256', body, 'base64url');
 }
 
 export function secretKey(secret: string): Uint8Array {
