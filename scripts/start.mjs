@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `pnpm start`: build what is stale (turbo's cache makes a second start instant), then run the
-// worker and the web app together on loopback. Ctrl-C stops both; if either dies, so does the other.
+// worker and the web app together on loopback. Ctrl-C stops both. Either one that dies is started
+// again (after a short, growing pause), so a crashed worker is an outage the open IDE rides out
+// (its runs in flight are closed as interrupted when it is back); one that keeps dying
+// (five restarts within a minute: a port in use, a bad setting) stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,21 +74,43 @@ function envFor(name) {
   return own;
 }
 
-const children = [];
+/** Exits within this window count towards giving up; a child that ran longer starts afresh. */
+const CRASH_WINDOW_MS = 60_000;
+const MAX_RESTARTS = 5;
+const FIRST_PAUSE_MS = 250;
+const LONGEST_PAUSE_MS = 8_000;
+
+/** name → the running child */
+const children = new Map();
+const restartTimers = new Set();
 let stopping = false;
 
-function run(name, command, args, cwd) {
+function run(name, command, args, cwd, exits = []) {
   const child = spawn(command, args, {
     cwd,
     env: envFor(name),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  children.push(child);
+  children.set(name, child);
+  console.error(`grove: ${name} started (pid ${child.pid})`);
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`grove: ${name} exited (${signal ?? code}); stopping`);
-      stop(code === 0 ? 1 : (code ?? 1));
+    if (stopping) return;
+    const now = Date.now();
+    const recent = [...exits.filter((at) => now - at < CRASH_WINDOW_MS), now];
+    if (recent.length > MAX_RESTARTS) {
+      console.error(
+        `grove: ${name} exited (${signal ?? code}) ${recent.length} times in a minute; stopping (see its errors above)`,
+      );
+      stop(1);
+      return;
     }
+    const pause = Math.min(FIRST_PAUSE_MS * 2 ** (recent.length - 1), LONGEST_PAUSE_MS);
+    console.error(`grove: ${name} exited (${signal ?? code}); starting it again in ${pause} ms`);
+    const timer = setTimeout(() => {
+      restartTimers.delete(timer);
+      if (!stopping) run(name, command, args, cwd, recent);
+    }, pause);
+    restartTimers.add(timer);
   });
   return child;
 }
@@ -93,16 +118,18 @@ function run(name, command, args, cwd) {
 function stop(exitCode = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const timer of restartTimers) clearTimeout(timer);
+  const running = [...children.values()].filter(
+    (child) => child.exitCode === null && !child.signalCode,
+  );
+  for (const child of running) child.kill('SIGTERM');
   const deadline = setTimeout(() => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
   }, 35_000);
   deadline.unref();
-  Promise.all(
-    children.map((child) =>
-      child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)),
-    ),
-  ).then(() => process.exit(exitCode));
+  Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(
+    () => process.exit(exitCode),
+  );
 }
 
 process.on('SIGINT', () => stop(0));
