@@ -51,7 +51,7 @@ const envSchema = z.object({
 
 const originSchema = z.url().transform((value) => new URL(value).origin);
 
-/** GROVE_TERMINAL_HOME value: each user's shells get a HOME of their own (see terminal-manager). */
+/** GROVE_TERMINAL_HOME value: each user's shells get a HOME of their own (see terminal-home). */
 export const PER_USER_HOME = 'per-user';
 export interface WorkerConfig {
   host: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { diskReaction } from './disk-check';
+import { diskNotice, diskReaction } from './disk-check';
 
 describe('diskReaction', () => {
   const clean = { dirty: false, version: 'v1', missing: false };
@@ -26,5 +26,21 @@ describe('diskReaction', () => {
     expect(diskReaction({ ...edited, missing: true }, { version: 'v2' })).toBe(
       'changed-under-edits',
     );
+  });
+});
+
+describe('diskNotice', () => {
+  it('asks for a choice only over unsaved edits', () => {
+    expect(diskNotice('changed-under-edits', 'a.ts').conflict).toBe(true);
+    expect(diskNotice('deleted-under-edits', 'a.ts').conflict).toBe(true);
+    expect(diskNotice('reload', 'a.ts')).toEqual({
+      conflict: false,
+      notice: 'a.ts changed on disk: showing the new version.',
+    });
+    expect(diskNotice('deleted', 'a.ts').conflict).toBe(false);
+    expect(diskNotice('back', 'a.ts')).toEqual({
+      conflict: false,
+      notice: 'a.ts is back on disk.',
+    });
   });
 });

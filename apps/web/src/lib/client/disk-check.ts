@@ -31,3 +31,31 @@ export function diskReaction(open: OpenFile, read: { version: string } | 'missin
   if (read.version === open.version) return open.missing ? 'back' : 'unchanged';
   return open.dirty ? 'changed-under-edits' : 'reload';
 }
+
+/** What the editor says after a reaction, and whether it is a choice the user has to make. */
+export function diskNotice(
+  reaction: Exclude<DiskReaction, 'unchanged'>,
+  path: string,
+): { conflict: boolean; notice: string } {
+  switch (reaction) {
+    case 'back':
+      return { conflict: false, notice: `${path} is back on disk.` };
+    case 'changed-under-edits':
+      return {
+        conflict: true,
+        notice: `${path} changed on disk since it was opened here. Reload from disk drops your edits; Overwrite with mine keeps them.`,
+      };
+    case 'deleted-under-edits':
+      return {
+        conflict: true,
+        notice: `${path} was deleted on disk since it was opened here. Overwrite with mine writes it again with your edits; Reload from disk drops them.`,
+      };
+    case 'deleted':
+      return {
+        conflict: false,
+        notice: `${path} was deleted on disk. The editor still shows its last content: Write it again saves it back.`,
+      };
+    case 'reload':
+      return { conflict: false, notice: `${path} changed on disk: showing the new version.` };
+  }
+}

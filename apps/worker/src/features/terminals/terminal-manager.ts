@@ -1,31 +1,25 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 
-import {
-  AppError,
-  clientFrameSchema,
-  TERMINAL_MAX_FRAME_BYTES,
-  type TerminalSummary,
-  type TerminalTicketResponse,
-} from '@grove/contract';
+import { AppError, type TerminalSummary, type TerminalTicketResponse } from '@grove/contract';
 import type { Logger } from 'pino';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
-import { PER_USER_HOME } from '../../env';
 import { newId } from '../../lib/ids';
 import type { RequestContext } from '../../lib/request-context';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRow } from '../sessions/session-store';
-import { send, Terminal } from './terminal';
+import { SessionConnections } from './session-connections';
+import { Terminal } from './terminal';
 import { buildTerminalEnv } from './terminal-env';
+import { terminalHomeFor, type TerminalHomeOptions } from './terminal-home';
 import { TerminalCloseCodes, TerminalLimits } from './terminal-limits';
+import { persistTerminal, previousScrollback } from './terminal-persistence';
+import { assertUnderTerminalLimit, countLiveTerminals } from './terminal-quota';
+import { refuseUpgrade, TerminalSockets } from './terminal-sockets';
 import type { TerminalStore } from './terminal-store';
 import { TicketStore } from './ticket-store';
 
-export interface TerminalManagerOptions {
+export interface TerminalManagerOptions extends TerminalHomeOptions {
   store: TerminalStore;
   sessions: SessionService;
   logger: Logger;
@@ -35,40 +29,31 @@ export interface TerminalManagerOptions {
   maxPerUser: number;
   ticketTtlMs: number;
   allowedOrigins: readonly string[];
-  /** A path, PER_USER_HOME, or unset (the worker's own HOME). */
-  home?: string | undefined;
-  /** Where per-user HOMEs live: `<dataDir>/homes`. */
-  dataDir?: string | undefined;
 }
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 const WS_PATH = /^\/terminals\/([a-z0-9]{10,32})\/ws$/;
-/** Retry hint for a refused terminal (the user has to close one first). */
-const TERMINAL_LIMIT_RETRY_AFTER_SECONDS = 10;
 
 /**
- * Owns every terminal of this worker: tickets, the pre-upgrade checks, the WebSocket protocol,
- * grace-period reaping, scrollback persistence and start-up restoration.
+ * Owns every terminal of this worker: tickets, the pre-upgrade checks, the WebSocket protocol
+ * (terminal-sockets), grace-period reaping, scrollback persistence (terminal-persistence) and
+ * start-up restoration.
  */
 export class TerminalManager {
   readonly #options: TerminalManagerOptions;
   readonly #terminals = new Map<string, Terminal>();
   readonly #tickets: TicketStore;
-  readonly #wss: WebSocketServer;
-  readonly #sessionSockets = new Map<string, number>();
+  readonly #sockets: TerminalSockets;
+  readonly #connections: SessionConnections;
   readonly #timers: NodeJS.Timeout[] = [];
-  readonly #alive = new WeakMap<WebSocket, boolean>();
   /** Set during shutdown: shells killed then must stay `running` in SQLite (→ `previous` at start). */
   #disposing = false;
 
   constructor(options: TerminalManagerOptions) {
     this.#options = options;
     this.#tickets = new TicketStore(options.ticketTtlMs);
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: TerminalLimits.HardMaxFrameBytes,
-      perMessageDeflate: false,
-    });
+    this.#sockets = new TerminalSockets(options.logger);
+    this.#connections = new SessionConnections(options.sessions.store, options.logger);
     const previous = options.store.markRunningAsPrevious();
     if (previous > 0)
       options.logger.info(
@@ -79,7 +64,7 @@ export class TerminalManager {
     this.#timers.push(
       setInterval(() => this.#reap(), Math.min(options.graceMs, options.ticketTtlMs, 30_000)),
       setInterval(() => this.persistDirty(), TerminalLimits.PersistIntervalMs),
-      setInterval(() => this.#pingSockets(), TerminalLimits.SocketPingIntervalMs),
+      setInterval(() => this.#sockets.pingAll(), TerminalLimits.SocketPingIntervalMs),
     );
     for (const timer of this.#timers) timer.unref();
   }
@@ -89,34 +74,11 @@ export class TerminalManager {
   }
 
   get socketCount(): number {
-    return this.#wss.clients.size;
-  }
-
-  /**
-   * The HOME a user's shells get. Per user: `<dataDir>/homes/<hash of the user id>`, made on
-   * first use and readable by the worker's user only, so one user's shell history and dotfiles
-   * are not another's (all shells still run as the worker's Unix user: see
-   * docs/architecture.md, the trust boundary).
-   */
-  #homeFor(userId: string): { HOME?: string } {
-    const home = this.#options.home;
-    if (!home) return {};
-    if (home !== PER_USER_HOME) return { HOME: home };
-    if (!this.#options.dataDir) throw new Error('per-user terminal homes need the data dir');
-    const dir = path.join(
-      this.#options.dataDir,
-      'homes',
-      createHash('sha256').update(userId).digest('hex').slice(0, 24),
-    );
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return { HOME: dir };
+    return this.#sockets.size;
   }
 
   liveCountFor(userId: string): number {
-    let n = 0;
-    for (const terminal of this.#terminals.values())
-      if (terminal.userId === userId && terminal.running) n++;
-    return n;
+    return countLiveTerminals(this.#terminals.values(), userId);
   }
 
   get(id: string): Terminal | undefined {
@@ -162,9 +124,7 @@ export class TerminalManager {
       }
       if (!terminal || !terminal.running) {
         terminal = this.#spawn(session, terminalId, {
-          previous: terminal
-            ? { scrollback: terminal.buffer.since(0).data, seq: terminal.seq }
-            : { scrollback: row.scrollback, seq: row.seq },
+          previous: previousScrollback(terminal, row),
           createdAt: row.created_at,
           cols: row.cols,
           rows: row.rows,
@@ -196,20 +156,7 @@ export class TerminalManager {
       rows?: number;
     },
   ): Terminal {
-    if (this.liveCountFor(session.user_id) >= this.#options.maxPerUser) {
-      throw new AppError(
-        'terminal_limit',
-        `At most ${this.#options.maxPerUser} live terminals per user; close one first`,
-        {
-          rateLimit: {
-            retryAfter: TERMINAL_LIMIT_RETRY_AFTER_SECONDS,
-            limit: this.#options.maxPerUser,
-            remaining: 0,
-            reset: Math.ceil(Date.now() / 1000) + TERMINAL_LIMIT_RETRY_AFTER_SECONDS,
-          },
-        },
-      );
-    }
+    assertUnderTerminalLimit(this.liveCountFor(session.user_id), this.#options.maxPerUser);
     const terminal = new Terminal({
       id,
       sessionId: session.id,
@@ -217,7 +164,7 @@ export class TerminalManager {
       cwd: session.worktree_path,
       env: buildTerminalEnv(
         { sessionId: session.id, terminalId: id, worktree: session.worktree_path },
-        { ...process.env, ...this.#homeFor(session.user_id) },
+        { ...process.env, ...terminalHomeFor(this.#options, session.user_id) },
       ),
       shell: this.#options.shell,
       cols: extra.cols ?? DEFAULT_SIZE.cols,
@@ -237,7 +184,9 @@ export class TerminalManager {
       )
         this.#persist(terminal);
     });
-    terminal.onSocketsChange((t, count) => this.#onSocketsChange(t, count));
+    terminal.onSocketsChange((t) =>
+      this.#connections.recount(t.sessionId, this.#terminals.values()),
+    );
     this.#persist(terminal);
     this.#options.logger.info(
       { terminalId: id, sessionId: session.id, pid: terminal.pid },
@@ -253,14 +202,14 @@ export class TerminalManager {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://worker.invalid');
     const match = WS_PATH.exec(url.pathname);
-    if (!match) return refuse(socket, 404, 'not_found', 'No such socket');
+    if (!match) return refuseUpgrade(socket, 404, 'not_found', 'No such socket');
     const origin = req.headers.origin;
     if (origin !== undefined && !this.#options.allowedOrigins.includes(origin)) {
-      return refuse(socket, 403, 'forbidden', 'Origin not allowed');
+      return refuseUpgrade(socket, 403, 'forbidden', 'Origin not allowed');
     }
     const claims = this.#tickets.consume(url.searchParams.get('ticket') ?? '');
     if (!claims || claims.terminalId !== match[1]) {
-      return refuse(socket, 401, 'unauthorized', 'Invalid or expired ticket');
+      return refuseUpgrade(socket, 401, 'unauthorized', 'Invalid or expired ticket');
     }
     const terminal = this.#terminals.get(claims.terminalId);
     const session = this.#options.sessions.store.get(claims.sessionId);
@@ -270,122 +219,16 @@ export class TerminalManager {
       session.user_id !== claims.userId ||
       terminal.userId !== claims.userId
     ) {
-      return refuse(socket, 404, 'not_found', 'Terminal not found');
+      return refuseUpgrade(socket, 404, 'not_found', 'Terminal not found');
     }
     const sinceParam = url.searchParams.get('since');
     const since =
       sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws, terminal, since));
-  }
-
-  #serve(ws: WebSocket, terminal: Terminal, since: number | undefined): void {
-    this.#alive.set(ws, true);
-    ws.on('pong', () => this.#alive.set(ws, true));
-    const attached = terminal.attach(ws, since);
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      try {
-        this.#onFrame(ws, terminal, attached, data, isBinary);
-      } catch (error) {
-        // Nothing a client sends may take the worker down.
-        this.#options.logger.warn({ err: error, terminalId: terminal.id }, 'terminal frame failed');
-        send(ws, { type: 'error', code: 'internal_error', message: 'Could not handle that frame' });
-      }
-    });
-    ws.on('close', () => terminal.detach(attached));
-    ws.on('error', () => terminal.detach(attached));
-  }
-
-  #onFrame(
-    ws: WebSocket,
-    terminal: Terminal,
-    attached: ReturnType<Terminal['attach']>,
-    data: RawData,
-    isBinary: boolean,
-  ): void {
-    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    if (size > TERMINAL_MAX_FRAME_BYTES) {
-      return send(ws, {
-        type: 'error',
-        code: 'frame_too_large',
-        message: `Frames are limited to ${TERMINAL_MAX_FRAME_BYTES} bytes`,
-      });
-    }
-    if (isBinary)
-      return send(ws, { type: 'error', code: 'invalid_frame', message: 'Frames are JSON text' });
-    let json: unknown;
-    try {
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.isBuffer(data)
-          ? data.toString('utf8')
-          : Buffer.from(data).toString('utf8');
-      json = JSON.parse(text);
-    } catch {
-      return send(ws, { type: 'error', code: 'invalid_json', message: 'Frame is not JSON' });
-    }
-    const parsed = clientFrameSchema.safeParse(json);
-    if (!parsed.success) {
-      return send(ws, {
-        type: 'error',
-        code: 'invalid_frame',
-        message: parsed.error.issues[0]?.message ?? 'Invalid frame',
-      });
-    }
-    const frame = parsed.data;
-    switch (frame.type) {
-      case 'input':
-        terminal.write(frame.data);
-        break;
-      case 'resize':
-        terminal.resize(frame.cols, frame.rows);
-        break;
-      case 'ack':
-        terminal.acknowledge(attached, frame.seq);
-        break;
-      case 'ping':
-        send(ws, { type: 'pong' });
-        break;
-    }
-  }
-
-  #onSocketsChange(terminal: Terminal, _count: number): void {
-    let total = 0;
-    for (const t of this.#terminals.values())
-      if (t.sessionId === terminal.sessionId) total += t.socketCount;
-    const before = this.#sessionSockets.get(terminal.sessionId) ?? 0;
-    this.#sessionSockets.set(terminal.sessionId, total);
-    const session = this.#options.sessions.store.get(terminal.sessionId);
-    if (!session) return;
-    try {
-      if (before === 0 && total > 0 && session.status === 'active')
-        this.#options.sessions.store.transition(session.id, 'connected');
-      if (before > 0 && total === 0 && session.status === 'connected')
-        this.#options.sessions.store.transition(session.id, 'active');
-    } catch (error) {
-      this.#options.logger.warn(
-        { err: error, sessionId: session.id },
-        'could not update session connection status',
-      );
-    }
+    this.#sockets.upgrade(req, socket, head, terminal, since);
   }
 
   #persist(terminal: Terminal): void {
-    const scrollback = terminal.buffer.since(
-      terminal.seq - TerminalLimits.PersistedScrollbackBytes,
-    ).data;
-    this.#options.store.save({
-      id: terminal.id,
-      session_id: terminal.sessionId,
-      user_id: terminal.userId,
-      status: terminal.running ? 'running' : 'exited',
-      cols: terminal.cols,
-      rows: terminal.rows,
-      seq: terminal.seq,
-      scrollback,
-      exit_code: terminal.exitCode ?? null,
-      created_at: terminal.createdAt,
-    });
-    terminal.dirty = false;
+    persistTerminal(this.#options.store, terminal);
   }
 
   persistDirty(): void {
@@ -418,17 +261,6 @@ export class TerminalManager {
         { terminalId: terminal.id },
         'terminal reaped after its grace period',
       );
-    }
-  }
-
-  #pingSockets(): void {
-    for (const ws of this.#wss.clients) {
-      if (this.#alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      this.#alive.set(ws, false);
-      ws.ping();
     }
   }
 
@@ -471,7 +303,7 @@ export class TerminalManager {
       }),
     );
     this.#options.store.deleteForSession(sessionId);
-    this.#sessionSockets.delete(sessionId);
+    this.#connections.forget(sessionId);
   }
 
   /** Shutdown: persist every scrollback, close sockets, kill shells. */
@@ -485,14 +317,6 @@ export class TerminalManager {
     }
     await Promise.all(all.map((terminal) => terminal.kill()));
     this.#terminals.clear();
-    this.#wss.close();
+    this.#sockets.close();
   }
-}
-
-function refuse(socket: Duplex, status: 401 | 403 | 404, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
