@@ -80,7 +80,12 @@ export async function startStack(
       env: { ...base, NODE_ENV: 'production', WORKER_URL: workerUrl },
       ready: /Local:\s+(http:\/\/\S+)/,
     },
-  );
+  ).catch(async (error: unknown) => {
+    // Leave nothing running behind a stack that did not start.
+    await worker.stop();
+    temp.cleanup();
+    throw error;
+  });
   const stack: Stack = {
     webUrl: web.match[1]!,
     worker: { ...worker, url: workerUrl },

@@ -36,23 +36,38 @@ export async function startSupabaseStack(
   } = {},
 ): Promise<SupabaseStack> {
   const temp = makeTempDir('grove-supa-stack-');
-  const github = await startGitHubStandIn(options.github);
-  for (const repo of ['octo/hello', ...(options.repos ?? [])]) {
-    github.addRepo(repo, createSourceRepo(path.join(temp.dir, repo.replace('/', '-'))));
+  // What has started so far, stopped again if a later part fails to start.
+  const started: (() => Promise<void> | void)[] = [() => temp.cleanup()];
+  const undo = async () => {
+    for (const stop of started.reverse()) await stop();
+  };
+  let github: GitHubStandIn;
+  let supabase: SupabaseStandUp;
+  let stack: Stack;
+  try {
+    github = await startGitHubStandIn(options.github);
+    started.push(() => github.close());
+    for (const repo of ['octo/hello', ...(options.repos ?? [])]) {
+      github.addRepo(repo, createSourceRepo(path.join(temp.dir, repo.replace('/', '-'))));
+    }
+    supabase = await startSupabase({ githubUrl: github.url });
+    started.push(() => supabase.close());
+    stack = await startStack(
+      {
+        NEXT_PUBLIC_SUPABASE_URL: supabase.url,
+        NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+        ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        GITHUB_URL: github.url,
+        GITHUB_API_URL: github.apiUrl,
+        ...(typeof options.env === 'function' ? options.env(github) : options.env),
+      },
+      options.stack,
+    );
+  } catch (error) {
+    await undo();
+    throw error;
   }
-  const supabase = await startSupabase({ githubUrl: github.url });
-  const stack = await startStack(
-    {
-      NEXT_PUBLIC_SUPABASE_URL: supabase.url,
-      NEXT_PUBLIC_SUPABASE_ANON_KEY: supabase.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      GITHUB_URL: github.url,
-      GITHUB_API_URL: github.apiUrl,
-      ...(typeof options.env === 'function' ? options.env(github) : options.env),
-    },
-    options.stack,
-  );
   return {
     github,
     supabase,
