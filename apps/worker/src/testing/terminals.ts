@@ -23,7 +23,12 @@ export async function requestTicket(
   terminalId?: string,
 ): Promise<{
   status: number;
-  body: { terminalId: string; wsPath: string; ticket: string; error?: { code: string } };
+  body: {
+    terminalId: string;
+    wsPath: string;
+    ticket: string;
+    error?: { code: string; message: string };
+  };
 }> {
   const response = await tw.fetchAs(userId)('/terminals/tickets', {
     json: { sessionId, ...(terminalId ? { terminalId } : {}) },

@@ -156,7 +156,15 @@ export class TerminalManager {
       rows?: number;
     },
   ): Terminal {
-    assertUnderTerminalLimit(this.liveCountFor(session.user_id), this.#options.maxPerUser);
+    assertUnderTerminalLimit(
+      this.#terminals.values(),
+      session.user_id,
+      this.#options.maxPerUser,
+      (sessionId) => {
+        const row = this.#options.sessions.store.get(sessionId);
+        return row?.name ? `"${row.name}"` : (row?.branch_name ?? 'a deleted session');
+      },
+    );
     const terminal = new Terminal({
       id,
       sessionId: session.id,

@@ -12,12 +12,27 @@ export function countLiveTerminals(terminals: Iterable<Terminal>, userId: string
   return n;
 }
 
-/** Throws `terminal_limit` (429, with a retry hint) when the user may not start another shell. */
-export function assertUnderTerminalLimit(live: number, maxPerUser: number): void {
-  if (live < maxPerUser) return;
+/**
+ * Throws `terminal_limit` (429, with a retry hint) when the user may not start another shell.
+ * The message says where the user's shells are (they may be in sessions not open in any tab),
+ * so they know which to close. `describeSession` names a session for a person.
+ */
+export function assertUnderTerminalLimit(
+  terminals: Iterable<Terminal>,
+  userId: string,
+  maxPerUser: number,
+  describeSession: (sessionId: string) => string,
+): void {
+  const live = new Map<string, number>();
+  for (const terminal of terminals)
+    if (terminal.userId === userId && terminal.running)
+      live.set(terminal.sessionId, (live.get(terminal.sessionId) ?? 0) + 1);
+  const total = [...live.values()].reduce((sum, n) => sum + n, 0);
+  if (total < maxPerUser) return;
+  const where = [...live].map(([sessionId, n]) => `${n} in ${describeSession(sessionId)}`);
   throw new AppError(
     'terminal_limit',
-    `At most ${maxPerUser} live terminals per user; close one first`,
+    `At most ${maxPerUser} live terminals per user (open: ${where.join(', ')}); close one first`,
     {
       rateLimit: {
         retryAfter: TERMINAL_LIMIT_RETRY_AFTER_SECONDS,

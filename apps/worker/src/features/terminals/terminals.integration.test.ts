@@ -343,14 +343,23 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
 
   it('limits live terminals per user (429) and kills them when the session is deleted', async () => {
     const session = await createSession(tw, 'gina', repo);
+    const named = await tw.fetchAs('gina')('/sessions', { json: { repo, name: 'notes' } });
+    const other = ((await named.json()) as { session: { id: string } }).session;
     const opened = [];
-    for (let i = 0; i < 5; i++) opened.push(await openTerminal(tw, 'gina', session.id));
+    for (let i = 0; i < 3; i++) opened.push(await openTerminal(tw, 'gina', session.id));
+    for (let i = 0; i < 2; i++) opened.push(await openTerminal(tw, 'gina', other.id));
     const refused = await requestTicket(tw, 'gina', session.id);
     expect(refused.status).toBe(429);
     expect(refused.body.error?.code).toBe('terminal_limit');
+    // It says where the open ones are: some may be in a session no tab shows.
+    expect(refused.body.error?.message).toBe(
+      `At most 5 live terminals per user (open: 3 in session/${session.id}, 2 in "notes"); close one first`,
+    );
     const pids = opened.map((o) => tw.worker.terminals.get(o.terminalId)!.pid);
-    const deleted = await tw.fetchAs('gina')(`/sessions/${session.id}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(204);
+    for (const id of [session.id, other.id]) {
+      const deleted = await tw.fetchAs('gina')(`/sessions/${id}`, { method: 'DELETE' });
+      expect(deleted.status).toBe(204);
+    }
     for (const { client } of opened) expect((await client.closed).code).toBe(4004);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(tw.worker.terminals.liveCountFor('gina')).toBe(0);
