@@ -7,8 +7,14 @@
  * IDE's polls first. The first event on a server that has just started is measured and
  * reported too (`firstEvent.freshServer`).
  *
+ * BENCH_TRACE=1: the web and the worker stamp each step of the measured chats
+ * (bench/request-trace.ts) and the run reports where the first event's time goes
+ * (`firstEventSteps`), into results/chat-stream-trace.json. The stamps cost a little on both
+ * paths, so the goals are judged on runs without them.
+ *
  *   pnpm --filter @grove/worker bench        (needs `pnpm --filter @grove/web build`)
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -38,6 +44,15 @@ const CONCURRENT = Number(process.env.BENCH_STREAMS ?? 500);
 /** BENCH_CPU_PROF=<dir>: the worker and the web write V8 CPU profiles there on exit. */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const profileArgs = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+const TRACE = process.env.BENCH_TRACE === '1';
+const traceArgs = TRACE ? ['--import', path.join(import.meta.dirname, 'request-trace.ts')] : [];
+
+/** One measured chat, as the client saw it (CLOCK_MONOTONIC ms); `id` is its x-request-id. */
+interface Timed {
+  id: string;
+  started: number;
+  first: number;
+}
 
 /**
  * CLOCK_MONOTONIC in ms: one clock for every process on the machine, which the ticker
@@ -66,7 +81,7 @@ async function measure(send: () => Promise<Response>) {
       delays.push(arrived - (JSON.parse(data.text!) as { t: number }).t);
     },
   });
-  return { headers, first, delays };
+  return { headers, first, delays, started };
 }
 
 /** Reads an answer to its end (so the keep-alive connection is reused) and checks it. */
@@ -91,20 +106,37 @@ async function main(): Promise<void> {
   };
   const worker = await startProcess(
     process.execPath,
-    [...profileArgs, '--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
+    [
+      ...profileArgs,
+      ...traceArgs,
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'ticker-worker.ts'),
+    ],
     {
       cwd: path.resolve(import.meta.dirname, '..'),
-      env: { ...env, TICK_MS: '5', TICKS: '200', WORKER_PORT: '0' },
+      env: {
+        ...env,
+        TICK_MS: '5',
+        TICKS: '200',
+        WORKER_PORT: '0',
+        TRACE_OUT: path.join(temp.dir, 'trace-worker'),
+      },
       ready: /"port":(\d+).*"msg":"worker listening"/,
     },
   );
   const workerUrl = `http://127.0.0.1:${worker.match[1]}`;
   const web = await startProcess(
     process.execPath,
-    [...profileArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
+    [...profileArgs, ...traceArgs, NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
     {
       cwd: path.join(ROOT, 'apps/web'),
-      env: { ...env, NODE_ENV: 'production', WORKER_URL: workerUrl },
+      env: {
+        ...env,
+        NODE_ENV: 'production',
+        WORKER_URL: workerUrl,
+        TRACE_OUT: path.join(temp.dir, 'trace-web'),
+      },
       ready: /Local:\s+(http:\/\/\S+)/,
     },
   );
@@ -120,29 +152,37 @@ async function main(): Promise<void> {
       return ((await response.json()) as { session: { id: string } }).session.id;
     };
     const sessionId = await create();
-    const viaWeb = () =>
+    let sent = 0;
+    const nextId = (path: 'web' | 'direct') => `bench-${path}-${sent++}`;
+    const viaWeb = (id = nextId('web')) =>
       fetch(`${webUrl}/api/workspace/chat`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { cookie, 'content-type': 'application/json', 'x-request-id': id },
         body: JSON.stringify({ sessionId, message: 'tick' }),
       });
-    const straight = () => direct('/chat', { json: { sessionId, message: 'tick' } });
+    const straight = (id = nextId('direct')) =>
+      direct('/chat', { json: { sessionId, message: 'tick' }, headers: { 'x-request-id': id } });
     /** Runs `rounds` interleaved pairs (direct first), each measured. */
     const compare = async (rounds: number) => {
       const pairs = { headersDirect: [] as number[], headersWeb: [] as number[] };
       const first = { direct: [] as number[], web: [] as number[] };
       const delays = { direct: [] as number[], web: [] as number[] };
+      const timed = { direct: [] as Timed[], web: [] as Timed[] };
       for (let i = 0; i < rounds; i++) {
-        const a = await measure(straight);
+        const directId = nextId('direct');
+        const a = await measure(() => straight(directId));
         pairs.headersDirect.push(a.headers);
         first.direct.push(a.first);
         delays.direct.push(...a.delays);
-        const b = await measure(viaWeb);
+        timed.direct.push({ id: directId, started: a.started, first: a.started + a.first });
+        const webId = nextId('web');
+        const b = await measure(() => viaWeb(webId));
         pairs.headersWeb.push(b.headers);
         first.web.push(b.first);
         delays.web.push(...b.delays);
+        timed.web.push({ id: webId, started: b.started, first: b.started + b.first });
       }
-      return { ...pairs, first, delays };
+      return { ...pairs, first, delays, timed };
     };
 
     // A server that has just started: its first chats load their modules (not measured), then
@@ -165,7 +205,9 @@ async function main(): Promise<void> {
       await drain(direct(`/sessions/${sessionId}`));
       await drain(direct(`/sessions/${sessionId}/files`));
     }
-    const { headersDirect, headersWeb, first, delays } = await compare(ROUNDS);
+    const { headersDirect, headersWeb, first, delays, timed } = await compare(ROUNDS);
+    // The web is not needed past here; stopped now, a traced one writes its stamps.
+    await web.stop();
     const [firstDirect, firstWeb] = [first.direct, first.web];
     const [delayDirect, delayWeb] = [delays.direct, delays.web];
 
@@ -176,6 +218,7 @@ async function main(): Promise<void> {
         ...(await Promise.all(Array.from({ length: Math.min(10, CONCURRENT - i) }, create))),
       );
     await worker.stop();
+    const firstEventSteps = TRACE ? traceSteps(temp.dir, timed) : undefined;
     const loadWorker = await startProcess(
       process.execPath,
       ['--import', 'tsx', path.join(import.meta.dirname, 'ticker-worker.ts')],
@@ -247,12 +290,55 @@ async function main(): Promise<void> {
         goalRssMb: 512,
       },
     };
-    reportResult('chat-stream', result);
+    if (firstEventSteps) reportResult('chat-stream-trace', { ...result, firstEventSteps });
+    else reportResult('chat-stream', result);
   } finally {
     await web.stop();
     await worker.stop();
     temp.cleanup();
   }
+}
+
+/**
+ * Where a measured chat's first event spends its time, step by step (p50 of each step over
+ * the measured rounds, in ms), from the stamps request-trace.ts wrote in the web and the worker.
+ */
+function traceSteps(dir: string, timed: { direct: Timed[]; web: Timed[] }) {
+  const read = (name: string) =>
+    JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Record<
+      string,
+      Record<string, number>
+    >;
+  const [web, worker] = [read('trace-web'), read('trace-worker')];
+  const p50 = (values: number[]) => round(percentile(values, 50), 3);
+  const steps = <T extends string>(chats: Timed[], step: (chat: Timed) => Record<T, number>) => {
+    const all = chats.map(step);
+    const names = Object.keys(all[0]!) as T[];
+    return Object.fromEntries(names.map((name) => [name, p50(all.map((s) => s[name]))]));
+  };
+  return {
+    web: steps(timed.web, (chat) => {
+      const [w, k] = [web[chat.id]!, worker[chat.id]!];
+      return {
+        clientToWeb: w.reqStart! - chat.started,
+        nextAndHandlerUntilUpstream: w.upstreamCreate! - w.reqStart!,
+        upstreamToWorker: k.reqStart! - w.upstreamCreate!,
+        workerUntilFirstText: k.firstText! - k.reqStart!,
+        relayInWeb: w.firstText! - k.firstText!,
+        webToClient: chat.first - w.firstText!,
+        total: chat.first - chat.started,
+      };
+    }),
+    direct: steps(timed.direct, (chat) => {
+      const k = worker[chat.id]!;
+      return {
+        clientToWorker: k.reqStart! - chat.started,
+        workerUntilFirstText: k.firstText! - k.reqStart!,
+        workerToClient: chat.first - k.firstText!,
+        total: chat.first - chat.started,
+      };
+    }),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -29,7 +29,8 @@ export function workerFetcher(options: SignedFetchOptions) {
   ): Promise<Response> => {
     const method = (init.method ?? (init.json !== undefined ? 'POST' : 'GET')).toUpperCase();
     const headers = new Headers(init.headers);
-    headers.set(REQUEST_ID_HEADER, `test-${Math.random().toString(36).slice(2)}`);
+    if (!headers.has(REQUEST_ID_HEADER))
+      headers.set(REQUEST_ID_HEADER, `test-${Math.random().toString(36).slice(2)}`);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');
