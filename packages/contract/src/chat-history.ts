@@ -1,5 +1,7 @@
 import {
+  ENGINE_REFUSED_MESSAGE,
   PERMISSION_DENIED_MESSAGE,
+  PERMISSION_STOPPED_MESSAGE,
   PERMISSION_TIMED_OUT_MESSAGE,
   type ChatEvent,
   type ChatMessage,
@@ -25,9 +27,18 @@ type ToolCall = NonNullable<ChatMessage['toolCalls']>[number];
  */
 export const TEXT_BLOCK_SEPARATOR = '\n\n';
 
+/** What a refused (never run) tool call's result says, whoever refused it. */
+const REFUSALS = [
+  PERMISSION_DENIED_MESSAGE,
+  PERMISSION_TIMED_OUT_MESSAGE,
+  PERMISSION_STOPPED_MESSAGE,
+  ENGINE_REFUSED_MESSAGE,
+];
+
 /**
  * What became of a permission, read from the result of the tool call it was for: refused
- * calls come back as an error carrying the refusal's message; anything else ran.
+ * calls (denied, unanswered, cut off by a stop) come back as an error carrying a refusal's
+ * message; anything else ran, an error included (a command that failed still ran).
  */
 export function permissionAnswer(result: {
   content: unknown;
@@ -36,9 +47,7 @@ export function permissionAnswer(result: {
   if (!result.isError) return 'allowed';
   const text =
     typeof result.content === 'string' ? result.content : JSON.stringify(result.content ?? '');
-  return text.includes(PERMISSION_DENIED_MESSAGE) || text.includes(PERMISSION_TIMED_OUT_MESSAGE)
-    ? 'denied'
-    : 'allowed';
+  return REFUSALS.some((refusal) => text.includes(refusal)) ? 'denied' : 'allowed';
 }
 
 /**

@@ -100,6 +100,13 @@ export const chatToolCallSchema = z.object({
 /** What the engine is told when a tool call is refused (and so what its tool result says). */
 export const PERMISSION_DENIED_MESSAGE = 'The user denied this tool call';
 export const PERMISSION_TIMED_OUT_MESSAGE = 'Nobody answered the permission request in time';
+/** …when the run is stopped (or the worker shuts down) while the request waits for an answer. */
+export const PERMISSION_STOPPED_MESSAGE = 'The run was stopped before the tool call was answered';
+/**
+ * How Claude Code itself words the result of a tool call it did not run because it was
+ * refused or interrupted (a stop can reach the engine before the refusal does).
+ */
+export const ENGINE_REFUSED_MESSAGE = "The user doesn't want to proceed with this tool use";
 
 /**
  * An answer's pieces in the order they happened: text, a tool call (by id, see `toolCalls`),

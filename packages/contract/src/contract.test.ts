@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
+import { ENGINE_REFUSED_MESSAGE, PERMISSION_STOPPED_MESSAGE } from './chat';
+import { permissionAnswer } from './chat-history';
 import { AppError, appErrorFromBody, errorBodySchema, parseOrThrow } from './errors';
 import {
   createFolderBodySchema,
@@ -258,5 +260,22 @@ describe('preferences', () => {
     });
     // One stored before the rule reads as none rather than breaking every read.
     expect(userPreferencesSchema.parse({ defaultBaseBranch: '../x' }).defaultBaseBranch).toBe(null);
+  });
+});
+
+describe('permissionAnswer', () => {
+  const text = (t: string) => [{ type: 'text', text: t }];
+  it('reads a refusal from any refuser as denied, and a call that ran and failed as allowed', () => {
+    expect(permissionAnswer({ content: 'done', isError: false })).toBe('allowed');
+    expect(permissionAnswer({ content: text('Exit code 1\nnot found'), isError: true })).toBe(
+      'allowed',
+    );
+    expect(permissionAnswer({ content: PERMISSION_STOPPED_MESSAGE, isError: true })).toBe('denied');
+    expect(
+      permissionAnswer({
+        content: text(`${ENGINE_REFUSED_MESSAGE}. The tool use was rejected.`),
+        isError: true,
+      }),
+    ).toBe('denied');
   });
 });

@@ -1,6 +1,7 @@
 import {
   AppError,
   PERMISSION_DENIED_MESSAGE,
+  PERMISSION_STOPPED_MESSAGE,
   PERMISSION_TIMED_OUT_MESSAGE,
   type ChatEvent,
   type ChatPermissionBody,
@@ -237,7 +238,7 @@ export class ChatRuns {
       run.endReason = reason;
       run.controller.abort();
       for (const resolve of run.permissions.values())
-        resolve({ allow: false, message: 'The run was stopped' });
+        resolve({ allow: false, message: PERMISSION_STOPPED_MESSAGE });
       // The engine gets a moment to wind down; the run is closed then regardless.
       const deadline = setTimeout(() => this.#close(run), STOP_DEADLINE_MS);
       void run.finished.then(() => clearTimeout(deadline));
@@ -296,7 +297,7 @@ export class ChatRuns {
         run.permissions.delete(requestId);
         resolve(decision);
       };
-      const onAbort = () => settle({ allow: false, message: 'The run was stopped' });
+      const onAbort = () => settle({ allow: false, message: PERMISSION_STOPPED_MESSAGE });
       const timer = setTimeout(
         () => settle({ allow: false, message: PERMISSION_TIMED_OUT_MESSAGE }),
         this.#o.config.permissionTimeoutMs,

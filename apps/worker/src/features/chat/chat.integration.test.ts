@@ -291,6 +291,37 @@ describe('agent chat with the real Claude Code engine', () => {
     ).toBe(422);
   });
 
+  it('records a permission still waiting when the run is stopped as denied, and never runs it', async () => {
+    const api = tw.fetchAs('edna');
+    const sessionId = await createSession(api, repo);
+    standIn.script(
+      {
+        blocks: [
+          {
+            type: 'tool_use',
+            name: 'Bash',
+            input: { command: 'echo ran > stopped.txt', description: 'write a marker' },
+          },
+        ],
+      },
+      { blocks: [{ type: 'text', text: 'ok' }] },
+    );
+    const { events } = await readSse(await send(api, sessionId, 'run, then be stopped'), {
+      until: untilDone,
+      onEvent: (event) => {
+        if (typeOf(event) === 'permission_request')
+          void api(`/chat/${sessionId}/stop`, { method: 'POST' });
+      },
+    });
+    expect(dataOf(events.at(-2)!)).toMatchObject({ type: 'error', code: 'stopped' });
+    expect(existsSync(path.join(worktreeOf(sessionId), 'stopped.txt'))).toBe(false);
+    const history = (await (await api(`/sessions/${sessionId}/messages`)).json()) as {
+      messages: { role: string; parts?: { type: string; answer?: string }[] }[];
+    };
+    const answer = history.messages.find((m) => m.role === 'assistant')!;
+    expect(answer.parts?.find((p) => p.type === 'permission')?.answer).toBe('denied');
+  });
+
   it('refuses the fourth message in an hour with 429 and the rate-limit fields', async () => {
     const api = tw.fetchAs('erin');
     const sessionId = await createSession(api, repo);
