@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { createHmac } from 'node:crypto';
+
 import { loadLocalSecrets, resolveDataDir } from '@grove/config';
 import { z } from 'zod';
 
@@ -87,6 +89,14 @@ let cached: WebEnv | undefined;
  * (access token, worker secret, encryption key) come from `<dataDir>/secrets.json`,
  * generated on first start and shared with the worker.
  */
+/**
+ * The key local-mode session cookies are signed with: the stored secret bound to the access
+ * token, so that a new token (the old one leaked) signs out every browser that used the old one.
+ */
+export function sessionKey(storedSecret: string, accessToken: string): string {
+  return createHmac('sha256', storedSecret).update(`grove-session\0${accessToken}`).digest('hex');
+}
+
 export function env(): WebEnv {
   if (cached) return cached;
   const parsed = schema.safeParse(process.env);
@@ -103,19 +113,20 @@ export function env(): WebEnv {
   }
   const dataDir = resolveDataDir(v.GROVE_DATA_DIR);
   const local = mode === 'local' ? loadLocalSecrets(dataDir) : undefined;
+  const accessToken = v.GROVE_ACCESS_TOKEN ?? local?.accessToken ?? '';
   cached = {
     mode,
     host: v.HOST,
     port: v.PORT,
     dataDir,
-    accessToken: v.GROVE_ACCESS_TOKEN ?? local?.accessToken ?? '',
+    accessToken,
     workerUrl: (v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`).replace(/\/+$/, ''),
     workerPublicWsUrl: toWebSocketUrl(
       v.WORKER_PUBLIC_URL ?? v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`,
     ),
     workerName: v.WORKER_NAME,
     workerSecret: v.WORKER_SECRET ?? local!.workerSecret,
-    sessionSecret: local?.sessionSecret ?? '',
+    sessionSecret: local ? sessionKey(local.sessionSecret, accessToken) : '',
     encryptionKey: (v.ENCRYPTION_KEY ?? local!.encryptionKey).toLowerCase(),
     previousEncryptionKeys: (v.ENCRYPTION_KEY_PREVIOUS ?? '')
       .split(',')

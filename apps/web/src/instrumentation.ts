@@ -5,12 +5,12 @@ export async function register(): Promise<void> {
   const config = env();
   if (config.mode !== 'local') return;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host}:${config.port}/auth/local?token=${encodeURIComponent(config.accessToken)}`;
-  const source = process.env.GROVE_ACCESS_TOKEN
-    ? 'GROVE_ACCESS_TOKEN'
-    : `${config.dataDir}/secrets.json`;
+  const base = `http://${host}:${config.port}`;
+  // A token the owner chose is theirs to keep: it is not written to the log. The generated one
+  // is printed, once per start, as the only way to learn it besides the secrets file.
+  const line = process.env.GROVE_ACCESS_TOKEN
+    ? `${base}/sign-in with the token in GROVE_ACCESS_TOKEN`
+    : `${base}/auth/local?token=${encodeURIComponent(config.accessToken)}\n  (token from ${config.dataDir}/secrets.json)`;
   // eslint-disable-next-line no-console -- the owner needs this line to sign in
-  console.log(
-    `\n  Grove is running in local mode. Sign in at:\n  ${url}\n  (token from ${source})\n`,
-  );
+  console.log(`\n  Grove is running in local mode. Sign in at:\n  ${line}\n`);
 }
