@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 import { pickEnv } from '../../lib/env-allowlist';
+import { ANTHROPIC_API_URL } from './model-gateway';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])
@@ -26,8 +27,15 @@ const chatEnvSchema = z.object({
 const ENGINE_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER'];
 
 export interface ChatConfig {
-  /** The engine's whole environment (allowlist + Anthropic credentials + quiet flags). */
+  /**
+   * The engine's environment (allowlist + quiet flags), to which each run adds the model
+   * gateway's address and its own key: the operator's key is never in it (model-gateway.ts).
+   */
   engineEnv: Record<string, string>;
+  /** The operator's ANTHROPIC_API_KEY: only the model gateway holds it. */
+  modelApiKey: string | undefined;
+  /** Where the gateway sends the engine's requests (ANTHROPIC_BASE_URL, or Anthropic's API). */
+  modelApiUrl: string;
   model: string | undefined;
   claudeCodePath: string | undefined;
   dailyBudgetUsd: number;
@@ -54,10 +62,10 @@ export function loadChatConfig(env: NodeJS.ProcessEnv, dataDir: string): ChatCon
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_AGENT_SDK_CLIENT_APP: 'grove',
   });
-  if (v.ANTHROPIC_API_KEY) engineEnv.ANTHROPIC_API_KEY = v.ANTHROPIC_API_KEY;
-  if (v.ANTHROPIC_BASE_URL) engineEnv.ANTHROPIC_BASE_URL = v.ANTHROPIC_BASE_URL;
   return {
     engineEnv,
+    modelApiKey: v.ANTHROPIC_API_KEY,
+    modelApiUrl: v.ANTHROPIC_BASE_URL ?? ANTHROPIC_API_URL,
     model: v.GROVE_CHAT_MODEL,
     claudeCodePath: v.GROVE_CLAUDE_CODE_PATH,
     dailyBudgetUsd: v.GROVE_CHAT_DAILY_BUDGET_USD,

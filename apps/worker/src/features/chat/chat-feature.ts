@@ -64,6 +64,9 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
       },
     }),
     history,
-    dispose: () => runs.dispose(),
+    dispose: async () => {
+      await runs.dispose();
+      await engine.dispose?.();
+    },
   };
 }

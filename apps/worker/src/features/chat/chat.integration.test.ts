@@ -294,18 +294,16 @@ describe('agent chat with the real Claude Code engine', () => {
   it('records a permission still waiting when the run is stopped as denied, and never runs it', async () => {
     const api = tw.fetchAs('edna');
     const sessionId = await createSession(api, repo);
-    standIn.script(
-      {
-        blocks: [
-          {
-            type: 'tool_use',
-            name: 'Bash',
-            input: { command: 'echo ran > stopped.txt', description: 'write a marker' },
-          },
-        ],
-      },
-      { blocks: [{ type: 'text', text: 'ok' }] },
-    );
+    // One turn: the stop comes before the engine could ask the model for another.
+    standIn.script({
+      blocks: [
+        {
+          type: 'tool_use',
+          name: 'Bash',
+          input: { command: 'echo ran > stopped.txt', description: 'write a marker' },
+        },
+      ],
+    });
     const { events } = await readSse(await send(api, sessionId, 'run, then be stopped'), {
       until: untilDone,
       onEvent: (event) => {
@@ -320,6 +318,45 @@ describe('agent chat with the real Claude Code engine', () => {
     };
     const answer = history.messages.find((m) => m.role === 'assistant')!;
     expect(answer.parts?.find((p) => p.type === 'permission')?.answer).toBe('denied');
+  });
+
+  it("keeps the operator's model key out of the agent's shell: its run's key dies with the run", async () => {
+    const api = tw.fetchAs('fern');
+    const sessionId = await createSession(api, repo);
+    const command = 'env > env.txt; printf %s "$ANTHROPIC_API_KEY" > key.txt';
+    standIn.script(
+      { blocks: [{ type: 'tool_use', name: 'Bash', input: { command, description: 'env' } }] },
+      { blocks: [{ type: 'text', text: 'ok' }] },
+    );
+    const seen = standIn.requests.length;
+    await readSse(await send(api, sessionId, 'show me the environment'), {
+      until: untilDone,
+      onEvent: (event) => {
+        if (typeOf(event) === 'permission_request')
+          void api(`/chat/${sessionId}/permission`, {
+            json: { requestId: dataOf(event).requestId, allow: true },
+          });
+      },
+    });
+    const worktree = worktreeOf(sessionId);
+    const shellEnv = readFileSync(path.join(worktree, 'env.txt'), 'utf8');
+    const runKey = readFileSync(path.join(worktree, 'key.txt'), 'utf8');
+    expect(shellEnv).not.toContain('sk-ant-test-key');
+    expect(runKey).toMatch(/^grove-run-/);
+    // The model API got the real key, on every request of the run.
+    const asked = standIn.requests.slice(seen);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const request of asked) expect(request.headers['x-api-key']).toBe('sk-ant-test-key');
+    // The run is over: its key opens nothing (the gateway is the shell's ANTHROPIC_BASE_URL).
+    const gateway = /^ANTHROPIC_BASE_URL=(.+)$/m.exec(shellEnv)![1]!;
+    expect(gateway).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const late = await fetch(`${gateway}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': runKey, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(late.status).toBe(401);
+    expect(standIn.requests.length).toBe(seen + asked.length);
   });
 
   it('refuses the fourth message in an hour with 429 and the rate-limit fields', async () => {

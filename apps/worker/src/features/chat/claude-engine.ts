@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ChatConfig } from './chat-config';
 import { spawnEngineProcess } from './engine-process';
 import type { ChatEngine, EngineOutput, EngineRunInput } from './engine';
+import { startModelGateway, type ModelGateway } from './model-gateway';
 
 /** After an interrupt, how long the engine gets to wind down before its process is killed. */
 const INTERRUPT_GRACE_MS = 1_000;
@@ -110,21 +111,36 @@ function* translate(message: SDKMessage): Generator<EngineOutput> {
  * grant itself permissions or hooks).
  */
 export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEngine {
+  let gateway: Promise<ModelGateway> | undefined;
+  /** Started with the first run; one that failed to start is tried again by the next. */
+  const theGateway = (apiKey: string) =>
+    (gateway ??= startModelGateway({ apiKey, upstream: config.modelApiUrl, logger }).catch(
+      (error: unknown) => {
+        gateway = undefined;
+        throw error;
+      },
+    ));
   return {
     name: 'claude-code',
     // The engine's config dir is Grove's own, so no login of the machine's user applies: the
     // key is the only credential it can have. Without it, Claude Code would only answer
     // "Not logged in · Please run /login", which means nothing in Grove.
     unavailable: () =>
-      config.engineEnv.ANTHROPIC_API_KEY
+      config.modelApiKey
         ? undefined
         : 'The agent is not set up: the worker has no ANTHROPIC_API_KEY. Set it in the ' +
           "worker's environment and restart the worker.",
+    async dispose() {
+      await (await gateway?.catch(() => undefined))?.close();
+    },
     async *run(input: EngineRunInput): AsyncGenerator<EngineOutput> {
       const abortController = new AbortController();
+      const models = await theGateway(config.modelApiKey ?? '');
+      // This run's key: all the engine (and its Bash tool) ever holds, dead when the run ends.
+      const runKey = models.issue();
       const options: Options = {
         cwd: input.cwd,
-        env: config.engineEnv,
+        env: { ...config.engineEnv, ANTHROPIC_BASE_URL: models.url, ANTHROPIC_API_KEY: runKey.key },
         abortController,
         includePartialMessages: true,
         permissionMode: 'default',
@@ -142,9 +158,8 @@ export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEng
         // Dies with the worker (see engine-process.ts).
         spawnClaudeCodeProcess: (spawnOptions) =>
           spawnEngineProcess(spawnOptions, (stderr) => {
-            const key = config.engineEnv.ANTHROPIC_API_KEY;
             logger?.warn(
-              { cwd: input.cwd, stderr: key ? stderr.replaceAll(key, '[redacted]') : stderr },
+              { cwd: input.cwd, stderr: stderr.replaceAll(runKey.key, '[redacted]') },
               'the agent engine exited with an error',
             );
           }),
@@ -173,6 +188,7 @@ export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEng
         input.signal.removeEventListener('abort', onAbort);
         clearTimeout(killTimer);
         run.close();
+        runKey.revoke();
       }
     },
   };

@@ -48,4 +48,6 @@ export interface ChatEngine {
    */
   unavailable?: () => string | undefined;
   run: (input: EngineRunInput) => AsyncIterable<EngineOutput>;
+  /** Releases what the engine holds beyond its runs (the worker is shutting down). */
+  dispose?: () => Promise<void>;
 }
