@@ -37,7 +37,7 @@ export const worktreePathSchema = z
   .refine((value) => !/[\0\r\n\\]/.test(value), 'path contains forbidden characters')
   .refine(
     (value) => value.split('/').every((name) => utf8.encode(name).length <= MAX_NAME_BYTES),
-    `each name in the path must be at most ${MAX_NAME_BYTES} bytes`,
+    `path has a name longer than ${MAX_NAME_BYTES} bytes (the most a file system takes)`,
   )
   .refine((value) => !value.startsWith('/'), 'path must be relative to the worktree')
   .refine(

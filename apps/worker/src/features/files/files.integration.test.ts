@@ -228,7 +228,9 @@ describe('files API confined to the worktree', () => {
       json: { path: `big/${'n'.repeat(300)}.txt`, content: 'x' },
     });
     expect(longName.status).toBe(422);
-    expect(JSON.stringify(await longName.json())).toContain('at most 255 bytes');
+    expect(JSON.stringify(await longName.json())).toContain(
+      'path has a name longer than 255 bytes',
+    );
   });
 
   it("answers 404 for another user's session", async () => {
