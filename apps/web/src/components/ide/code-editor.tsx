@@ -3,9 +3,10 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { ApiError } from '@/lib/api/browser';
-import { draftOpening } from '@/lib/client/draft-opening';
+import { draftOpening, openedText } from '@/lib/client/draft-opening';
 import { browserDraftStorage, clearDraft, readDraft } from '@/lib/client/drafts';
 import { errorMessage } from '@/lib/client/format';
+import { diskText, editorText, type TextFormat } from '@/lib/client/line-endings';
 
 import { EditorNotices } from './editor-notices';
 import { languageFor } from './editor-languages';
@@ -40,6 +41,8 @@ type LoadState =
  * meanwhile, the worker refuses it (409) and the user chooses to reload or to overwrite.
  * Leaving the page with unsaved edits asks first, and whatever way the page goes (Back, a
  * reload, a crash), the edits stay in the browser as a draft that opening the file restores.
+ * The file's line endings and BOM are kept: CodeMirror edits the text with `\n` only, and a
+ * save writes it back in the file's convention (see line-endings.ts).
  */
 export function CodeEditor({
   sessionId,
@@ -52,7 +55,7 @@ export function CodeEditor({
 }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const open = useOpenFile();
-  const { view, version, loaded, savedDoc, applyingDisk } = open;
+  const { view, version, loaded, savedDoc, applyingDisk, format } = open;
   const saveRef = useRef<() => void>(() => undefined);
   const [state, setState] = useState<LoadState>({ kind: 'none' });
   const [dirty, setDirty] = useState(false);
@@ -68,6 +71,8 @@ export function CodeEditor({
   // Bumped by "Reload from disk": loads the file again, dropping the edits.
   const [reloads, setReloads] = useState(0);
   const [restored, setRestored] = useState(false);
+  // The open file's line endings and BOM, shown in the header (`format` is what saves use).
+  const [shownFormat, setShownFormat] = useState<TextFormat | undefined>();
 
   const { dropDraft, carryEdits, noteChange } = useEditorDrafts(sessionId, open, dirty);
 
@@ -85,13 +90,14 @@ export function CodeEditor({
     if (!path || !view.current || saving || !(dirty || overwrite)) return;
     // CodeMirror documents are immutable: the one sent is the one saved, whatever is typed meanwhile.
     const doc = view.current.state.doc;
+    const content = diskText(doc.toString(), format.current);
     setSaving(true);
     setNotice(undefined);
     try {
       const baseVersion = overwrite ? undefined : version.current;
       const result = await writeWorktreeFile(sessionId, {
         path,
-        content: doc.toString(),
+        content,
         baseVersion,
       });
       version.current = result.version;
@@ -148,17 +154,20 @@ export function CodeEditor({
       if (cancelled || !host.current) return;
       const storage = browserDraftStorage();
       let draft = readDraft(storage, sessionId, path);
-      if (file && draft?.content === file.content) {
+      const opened = openedText({ file, draft });
+      if (opened.draftIsFile) {
         clearDraft(storage, sessionId, path);
         draft = undefined;
       }
+      format.current = opened.format;
+      setShownFormat(opened.format);
       // Restored edits made on another version are a conflict: a plain save is refused.
       version.current = draft?.baseVersion ?? file?.version;
       loaded.current = { path, dirty: draft !== undefined };
       view.current?.destroy();
       view.current = createEditorView(modules, {
         parent: host.current,
-        doc: draft?.content ?? file?.content ?? '',
+        doc: opened.text,
         path,
         language,
         onSave: () => saveRef.current(),
@@ -170,7 +179,7 @@ export function CodeEditor({
           noteChange(path, clean);
         },
       });
-      savedDoc.current = file ? view.current.state.toText(file.content) : undefined;
+      savedDoc.current = file ? view.current.state.toText(editorText(file.content)) : undefined;
       setMissing(!file);
       const opening = draftOpening({ path, draft, file, renamed });
       if (opening.kind === 'carried' || opening.kind === 'restored') setDirty(true);
@@ -198,6 +207,7 @@ export function CodeEditor({
     view,
     savedDoc,
     applyingDisk,
+    format,
   ]);
 
   // A file that could not be opened (the worker down, say) is tried again when the worktree may
@@ -220,6 +230,7 @@ export function CodeEditor({
     setMissing,
     setConflict,
     setNotice,
+    setFormat: setShownFormat,
   });
 
   useEffect(() => () => view.current?.destroy(), [view]);
@@ -230,6 +241,7 @@ export function CodeEditor({
         path={path}
         dirty={dirty}
         saving={saving}
+        format={state.kind === 'ready' ? shownFormat : undefined}
         canSave={!!path && !saving && dirty && state.kind === 'ready'}
         onSave={() => void save()}
       />

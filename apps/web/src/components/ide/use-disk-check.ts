@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 
 import { ApiError } from '@/lib/api/browser';
 import { diskNotice, diskReaction } from '@/lib/client/disk-check';
+import { detectTextFormat, editorText, type TextFormat } from '@/lib/client/line-endings';
 
 import type { OpenFile } from './use-open-file';
 import { readWorktreeFile, type WorktreeFile } from './worktree-file-api';
@@ -25,6 +26,8 @@ export interface DiskCheckOptions {
   setMissing: (missing: boolean) => void;
   setConflict: (conflict: boolean) => void;
   setNotice: (notice: string | undefined) => void;
+  /** The file shown again has this convention (it may have been converted on disk). */
+  setFormat: (format: TextFormat) => void;
 }
 
 /**
@@ -41,6 +44,7 @@ export function useDiskCheck({
   setMissing,
   setConflict,
   setNotice,
+  setFormat,
 }: DiskCheckOptions) {
   // Also every few seconds while the page is in view: a long command, or anything outside
   // Grove, may change the file without the IDE hearing of it.
@@ -78,17 +82,21 @@ export function useDiskCheck({
       if (reaction === 'reload') {
         if (read === 'missing') return;
         const head = editor.state.selection.main.head;
+        // Shown as the editor holds text (`\n`, no BOM); a save writes its convention back.
+        const text = editorText(read.content);
         open.applyingDisk.current = true;
         try {
           editor.dispatch({
-            changes: { from: 0, to: editor.state.doc.length, insert: read.content },
-            selection: { anchor: Math.min(head, editor.state.toText(read.content).length) },
+            changes: { from: 0, to: editor.state.doc.length, insert: text },
+            selection: { anchor: Math.min(head, text.length) },
           });
         } finally {
           open.applyingDisk.current = false;
         }
         open.savedDoc.current = editor.state.doc;
         open.version.current = read.version;
+        open.format.current = detectTextFormat(read.content);
+        setFormat(open.format.current);
       }
       const { conflict, notice } = diskNotice(reaction, readyPath);
       setConflict(conflict);
@@ -121,5 +129,6 @@ export function useDiskCheck({
     setMissing,
     setConflict,
     setNotice,
+    setFormat,
   ]);
 }

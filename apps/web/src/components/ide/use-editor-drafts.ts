@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 
 import { browserDraftStorage, clearDraft, writeDraft } from '@/lib/client/drafts';
+import { diskText } from '@/lib/client/line-endings';
 
 import type { OpenFile } from './use-open-file';
 
@@ -11,10 +12,12 @@ const DRAFT_DELAY_MS = 300;
 
 /**
  * The open file's unsaved edits are a draft in the browser's storage; a pending write is
- * flushed when the page hides or the editor goes, and dropped when the edits are.
+ * flushed when the page hides or the editor goes, and dropped when the edits are. A draft is
+ * the text a save would write (the file's line endings and BOM), so one kept for a file since
+ * deleted writes it again as it was.
  */
 export function useEditorDrafts(sessionId: string, open: OpenFile, dirty: boolean) {
-  const { view, version, loaded } = open;
+  const { view, version, loaded, format } = open;
   const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   function storeDraft() {
@@ -23,7 +26,7 @@ export function useEditorDrafts(sessionId: string, open: OpenFile, dirty: boolea
     const file = loaded.current;
     if (!file?.dirty || !view.current || !version.current) return;
     writeDraft(browserDraftStorage(), sessionId, file.path, {
-      content: view.current.state.doc.toString(),
+      content: diskText(view.current.state.doc.toString(), format.current),
       baseVersion: version.current,
       savedAt: Date.now(),
     });
@@ -48,7 +51,8 @@ export function useEditorDrafts(sessionId: string, open: OpenFile, dirty: boolea
     (from: string, to: string) => {
       clearTimeout(draftTimer.current);
       draftTimer.current = undefined;
-      const edits = loaded.current?.dirty ? view.current?.state.doc.toString() : undefined;
+      const text = loaded.current?.dirty ? view.current?.state.doc.toString() : undefined;
+      const edits = text === undefined ? undefined : diskText(text, format.current);
       if (edits !== undefined && version.current)
         writeDraft(browserDraftStorage(), sessionId, to, {
           content: edits,
@@ -57,7 +61,7 @@ export function useEditorDrafts(sessionId: string, open: OpenFile, dirty: boolea
         });
       clearDraft(browserDraftStorage(), sessionId, from);
     },
-    [sessionId, loaded, view, version],
+    [sessionId, loaded, view, version, format],
   );
 
   /**

@@ -4,6 +4,8 @@ import type { Text } from '@codemirror/state';
 import type { EditorView } from '@codemirror/view';
 import { useRef, type RefObject } from 'react';
 
+import { PLAIN_TEXT_FORMAT, type TextFormat } from '@/lib/client/line-endings';
+
 /**
  * What the editor and its hooks share about the open file: read and written as things happen,
  * never rendered. The object and its refs keep their identity for the editor's lifetime.
@@ -18,6 +20,11 @@ export interface OpenFile {
   savedDoc: RefObject<Text | undefined>;
   /** Set while the editor itself replaces the document with the file on disk (not an edit). */
   applyingDisk: RefObject<boolean>;
+  /**
+   * The open file's line endings and BOM, as read: the editor holds its text with `\n` and no
+   * BOM, and a save or a draft writes it back in this convention.
+   */
+  format: RefObject<TextFormat>;
 }
 
 export function useOpenFile(): OpenFile {
@@ -26,6 +33,7 @@ export function useOpenFile(): OpenFile {
   const loaded = useRef<{ path: string; dirty: boolean } | undefined>(undefined);
   const savedDoc = useRef<Text | undefined>(undefined);
   const applyingDisk = useRef(false);
-  const open = useRef<OpenFile>({ view, version, loaded, savedDoc, applyingDisk });
+  const format = useRef<TextFormat>(PLAIN_TEXT_FORMAT);
+  const open = useRef<OpenFile>({ view, version, loaded, savedDoc, applyingDisk, format });
   return open.current;
 }

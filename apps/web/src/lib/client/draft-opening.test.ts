@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { draftOpening } from './draft-opening';
+import { draftOpening, openedText } from './draft-opening';
 
 describe('draftOpening', () => {
   const now = Date.parse('2025-01-01T12:00:00Z');
@@ -70,6 +70,48 @@ describe('draftOpening', () => {
     ).toMatchObject({
       kind: 'restored',
       stale: true,
+    });
+  });
+});
+
+describe('openedText', () => {
+  const BOM = '\uFEFF';
+  const crlfFile = { content: `${BOM}one\r\ntwo\r\n` };
+
+  it('opens the file as the editor holds text, and keeps its convention for the save', () => {
+    expect(openedText({ file: crlfFile, draft: undefined })).toEqual({
+      text: 'one\ntwo\n',
+      format: { eol: 'CRLF', bom: true, mixed: false },
+      draftIsFile: false,
+    });
+    expect(openedText({ file: undefined, draft: undefined }).text).toBe('');
+  });
+
+  it('restores a draft kept as the file would be saved', () => {
+    const draft = { content: `${BOM}one\r\ntwo!\r\n` };
+    expect(openedText({ file: crlfFile, draft })).toEqual({
+      text: 'one\ntwo!\n',
+      format: { eol: 'CRLF', bom: true, mixed: false },
+      draftIsFile: false,
+    });
+  });
+
+  it('drops a draft that is the file, whatever its line endings (an earlier Grove kept \\n)', () => {
+    expect(openedText({ file: crlfFile, draft: { ...crlfFile } }).draftIsFile).toBe(true);
+    expect(openedText({ file: crlfFile, draft: { content: 'one\ntwo\n' } }).draftIsFile).toBe(true);
+    // An earlier Grove's draft of real edits: restored, and saved as the file is.
+    expect(openedText({ file: crlfFile, draft: { content: 'one\ntwo!\n' } })).toMatchObject({
+      text: 'one\ntwo!\n',
+      format: { eol: 'CRLF', bom: true },
+      draftIsFile: false,
+    });
+  });
+
+  it("writes a deleted file's draft again as the draft has it", () => {
+    expect(openedText({ file: undefined, draft: { content: `${BOM}a\r\nb` } })).toEqual({
+      text: 'a\nb',
+      format: { eol: 'CRLF', bom: true, mixed: false },
+      draftIsFile: false,
     });
   });
 });

@@ -1,5 +1,29 @@
 import type { Draft } from './drafts';
 import { formatAge } from './format';
+import { detectTextFormat, editorText, type TextFormat } from './line-endings';
+
+/**
+ * What the editor opens with: the draft's text, or the file's when there is no draft or the
+ * draft is the file (then `draftIsFile`, and the draft is dropped); both as the editor holds
+ * text (`\n`, no BOM). `format` is what a save writes it back with: the file's line endings
+ * and BOM while it is on disk, whatever the draft has (a draft kept by an earlier Grove has
+ * `\n` and no BOM; edits on a version since converted save as the file is now); a draft of
+ * a deleted file writes it as the draft has it.
+ */
+export function openedText({
+  file,
+  draft,
+}: {
+  file: { content: string } | undefined;
+  draft: Pick<Draft, 'content'> | undefined;
+}): { text: string; format: TextFormat; draftIsFile: boolean } {
+  const format = detectTextFormat(file?.content ?? draft?.content ?? '');
+  const fileText = file && editorText(file.content);
+  const draftText = draft && editorText(draft.content);
+  // Equal as text: saving it would write the file's own bytes, so it is no edit.
+  const draftIsFile = draftText !== undefined && draftText === fileText;
+  return { text: draftText ?? fileText ?? '', format, draftIsFile };
+}
 
 /** What opening a file says about unsaved edits of it found in the browser, or about a rename. */
 export type DraftOpening =

@@ -96,7 +96,9 @@ export class FileService {
       }
       let content: string;
       try {
-        content = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+        // The text as its bytes are: a BOM stays (U+FEFF), as do CRs, so writing back what was
+        // read writes the same bytes (the editor keeps a file's BOM and line endings).
+        content = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buffer);
       } catch {
         throw new AppError('binary_file', 'File is not valid UTF-8 text');
       }

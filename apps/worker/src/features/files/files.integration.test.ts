@@ -133,6 +133,41 @@ describe('files API confined to the worktree', () => {
     expect(readFileSync(file, 'utf8')).toBe('overwritten\n');
   });
 
+  it('reads a BOM and CRLF line endings as they are, and writes back exactly the bytes sent', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('one\r\ntwo\r\nthree\r\n', 'utf8'),
+    ]);
+    writeFileSync(path.join(worktree, 'crlf-bom.txt'), bytes);
+    const read = (await (await alice(`/sessions/${id}/file?path=crlf-bom.txt`)).json()) as {
+      content: string;
+      size: number;
+      version: string;
+    };
+    // The BOM is in the text (U+FEFF), not dropped: the text encodes back to the file's bytes.
+    expect(read.content).toBe('\uFEFFone\r\ntwo\r\nthree\r\n');
+    expect(read.size).toBe(bytes.length);
+    expect(Buffer.from(read.content, 'utf8').equals(bytes)).toBe(true);
+    expect(read.version).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // Written back with one line edited: those bytes, BOM and CRs included, nothing normalized.
+    const edited = '\uFEFFone\r\ntwo!\r\nthree\r\n';
+    const put = await alice(`/sessions/${id}/file`, {
+      method: 'PUT',
+      json: { path: 'crlf-bom.txt', content: edited, baseVersion: read.version },
+    });
+    expect(put.status).toBe(200);
+    const onDisk = readFileSync(path.join(worktree, 'crlf-bom.txt'));
+    expect(onDisk.equals(Buffer.from(edited, 'utf8'))).toBe(true);
+    expect(onDisk.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    // The version it answers is the one a read finds: no "changed on disk" after a save.
+    const again = (await (await alice(`/sessions/${id}/file?path=crlf-bom.txt`)).json()) as {
+      content: string;
+      version: string;
+    };
+    expect(again.content).toBe(edited);
+    expect(again.version).toBe(((await put.json()) as { version: string }).version);
+  });
+
   it('reads and writes files whose names hold a %, as the names they are', async () => {
     mkdirSync(path.join(worktree, '%2e%2e'), { recursive: true });
     writeFileSync(path.join(worktree, '%2e%2e', 'inside.txt'), 'in a folder named %2e%2e\n');
