@@ -58,6 +58,12 @@ export const fileEntrySchema = z.object({
   path: z.string(),
   type: z.enum(['file', 'dir']),
   size: z.number().int().nonnegative(),
+  /**
+   * Only on a symbolic link the worker does not follow: one that leads out of the worktree,
+   * nowhere, or in a loop. Listed as a `file` of size 0 so it can be renamed or deleted (that
+   * acts on the link itself); reading or writing through it is refused (403).
+   */
+  link: z.literal('outside').optional(),
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 

@@ -49,6 +49,16 @@ export interface GitHubStandIn {
   issuedTokens: string[];
   /** Makes a token invalid, as when it expires or the user revokes it. */
   revokeToken: (token: string) => void;
+  /**
+   * The body GitHub posts for a `pull_request` event on one of `pulls` (`X-GitHub-Event:
+   * pull_request`): `action`, `number`, the pull request as the REST API shows it (`state`
+   * `closed` for `closed`, with `merged`, `merged_at`, `closed_at`), `repository` and `sender`.
+   */
+  pullRequestEvent: (
+    number: number,
+    action: 'opened' | 'closed' | 'reopened' | 'edited' | 'synchronize',
+    options?: { merged?: boolean },
+  ) => Record<string, unknown>;
   close: () => Promise<void>;
 }
 
@@ -497,6 +507,28 @@ export async function startGitHubStandIn(
     issuedTokens,
     revokeToken: (revoked) => {
       validTokens.delete(revoked);
+    },
+    pullRequestEvent: (number, action, options = {}) => {
+      const pull = pulls.find((p) => p.number === number);
+      if (!pull) throw new Error(`no pull request #${number}`);
+      const fullName = `${pull.owner}/${pull.repo}`;
+      const closed = action === 'closed';
+      const merged = closed && options.merged === true;
+      const now = new Date().toISOString();
+      return {
+        action,
+        number,
+        pull_request: {
+          ...pullJson(pull),
+          state: closed ? 'closed' : 'open',
+          merged,
+          merged_at: merged ? now : null,
+          closed_at: closed ? now : null,
+          merge_commit_sha: merged ? 'f'.repeat(40) : null,
+        },
+        repository: repoJson(fullName),
+        sender: { login: user.login, id: user.id, type: 'User' },
+      };
     },
     close: async () => {
       server.closeAllConnections();

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { createSourceRepo, makeTempDir, webhookHeaders, workerFetcher } from '@grove/testkit';
+import {
+  createSourceRepo,
+  makeTempDir,
+  startGitHubStandIn,
+  webhookHeaders,
+  workerFetcher,
+  type GitHubStandIn,
+} from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { signIn, startStack, TEST_WORKER_SECRET, WORKER_ENTRY, type Stack } from '@/testing/stack';
@@ -15,6 +22,7 @@ interface ErrorBody {
 
 describe('files, git and webhooks through next start', () => {
   let stack: Stack;
+  let github: GitHubStandIn;
   let cookie: string;
   let repos: ReturnType<typeof makeTempDir>;
   let id: string;
@@ -34,7 +42,14 @@ describe('files, git and webhooks through next start', () => {
     expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
     repos = makeTempDir('grove-web-git-');
     repoDir = createSourceRepo(path.join(repos.dir, 'origin'), { files: 2 });
-    stack = await startStack({ GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    github = await startGitHubStandIn();
+    github.addRepo('octo/app', createSourceRepo(path.join(repos.dir, 'octo-app'), { files: 1 }));
+    stack = await startStack({
+      GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      GITHUB_URL: github.url,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_TOKEN: github.token,
+    });
     cookie = await signIn(stack.webUrl);
     const created = await api('/api/workspace/session/create', {
       method: 'POST',
@@ -46,6 +61,7 @@ describe('files, git and webhooks through next start', () => {
 
   afterAll(async () => {
     await stack?.stop();
+    await github?.close();
     repos?.cleanup();
   });
 
@@ -233,5 +249,91 @@ describe('files, git and webhooks through next start', () => {
     });
     expect(replay.status).toBe(202);
     expect(await replay.json()).toEqual({ accepted: true, duplicate: true });
+  });
+
+  it("refuses a push or pull_request delivery lacking what is used (422), without using up its id; GitHub's own then applies", async () => {
+    const created = await api('/api/workspace/session/create', {
+      method: 'POST',
+      body: JSON.stringify({ repo: 'octo/app' }),
+    });
+    expect(created.status).toBe(201);
+    const session = ((await created.json()) as { session: { id: string } }).session.id;
+    const base = `/api/workspace/session/${session}`;
+    for (const [p, body] of [
+      ['/file', { path: 'change.txt', content: 'a change\n' }],
+      ['/git/commit', { message: 'A change' }],
+      ['/git/push', {}],
+      ['/git/pr', { title: 'A change' }],
+    ] as const) {
+      const res = await api(`${base}${p}`, {
+        method: p === '/file' ? 'PUT' : 'POST',
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${p}: ${await res.clone().text()}`).toBe(200);
+    }
+    const [pull] = github.pulls;
+    expect(pull).toBeDefined();
+    const prState = async () =>
+      (
+        (await (await api(base)).json()) as {
+          session: { pullRequest: { number: number; state: string } | null };
+        }
+      ).session.pullRequest;
+    expect(await prState()).toEqual(
+      expect.objectContaining({ number: pull!.number, state: 'open' }),
+    );
+
+    const deliver = (event: string, payload: unknown, deliveryId: string) => {
+      const body = JSON.stringify(payload);
+      return fetch(`${stack.webUrl}/api/webhooks/github`, {
+        method: 'POST',
+        headers: webhookHeaders(WEBHOOK_SECRET, event, body, deliveryId),
+        body,
+      });
+    };
+    // GitHub's delivery of the merge, as it sends it, and a copy that lacks the PR's state.
+    const merged = github.pullRequestEvent(pull!.number, 'closed', { merged: true });
+    const { state: _state, ...stateless } = merged.pull_request as Record<string, unknown>;
+    const refused = await deliver(
+      'pull_request',
+      { ...merged, pull_request: stateless },
+      'delivery-pr-1',
+    );
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({
+      error: {
+        code: 'validation_failed',
+        message: 'Invalid pull_request payload',
+        details: [{ path: 'pull_request.state', message: 'is required' }],
+      },
+    });
+    expect((await prState())?.state).toBe('open');
+
+    // The corrected redelivery with the same id is not a duplicate: it is applied, once.
+    const applied = await deliver('pull_request', merged, 'delivery-pr-1');
+    expect(applied.status).toBe(202);
+    expect(await applied.json()).toEqual({ accepted: true, duplicate: false });
+    expect((await prState())?.state).toBe('merged');
+    const again = await deliver('pull_request', merged, 'delivery-pr-1');
+    expect(await again.json()).toEqual({ accepted: true, duplicate: true });
+
+    // A push lacking its ref likewise; events Grove does not act on are accepted as they come.
+    const push = await deliver(
+      'push',
+      { after: 'a'.repeat(40), repository: merged.repository },
+      'delivery-push-1',
+    );
+    expect(push.status).toBe(422);
+    expect(((await push.json()) as { error: { details: unknown } }).error.details).toEqual([
+      { path: 'ref', message: 'is required' },
+    ]);
+    const fixedPush = await deliver(
+      'push',
+      { ref: 'refs/heads/main', after: 'a'.repeat(40), repository: merged.repository },
+      'delivery-push-1',
+    );
+    expect(await fixedPush.json()).toEqual({ accepted: true, duplicate: false });
+    const issue = await deliver('issues', { action: 'opened' }, 'delivery-issue-1');
+    expect(issue.status).toBe(202);
   });
 });

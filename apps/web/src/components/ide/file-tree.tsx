@@ -176,12 +176,23 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
     onMoved(path, to);
   }
 
+  /** Opens a file in the editor; a link out of the worktree cannot be, and says so. */
+  function openFile(path: string) {
+    if (rows.find((r) => r.path === path)?.link) {
+      setNotice(`${path} is a link out of the worktree: it can be renamed or deleted, not opened`);
+      return;
+    }
+    onOpen(path);
+  }
+
   async function remove(path: string) {
     const row = rows.find((r) => r.path === path);
     if (!row) return;
     const unsaved = [...drafted].some((p) => isWithin(p, path));
     const question =
-      `Delete ${row.type === 'dir' ? `the folder ${path} and everything in it` : path}?` +
+      (row.link
+        ? `Delete the link ${path}? What it points to is not touched.`
+        : `Delete ${row.type === 'dir' ? `the folder ${path} and everything in it` : path}?`) +
       (unsaved ? ' It has unsaved edits in this browser.' : '');
     if (!window.confirm(question)) return;
     setNotice(undefined);
@@ -213,7 +224,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       case 'collapse':
         return collapse(action.path);
       case 'open':
-        return onOpen(action.path);
+        return openFile(action.path);
       case 'rename':
         return startRename(action.path);
       case 'delete':
@@ -274,7 +285,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
           event.currentTarget.focus();
           setActive(row.path);
           if (row.type === 'dir') (row.expanded ? collapse : expand)(row.path);
-          else onOpen(row.path);
+          else openFile(row.path);
         }}
       >
         <span aria-hidden="true" className="tree-icon">
@@ -285,6 +296,15 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
         ) : (
           <>
             {row.name}
+            {row.link && (
+              <span
+                className="tree-link"
+                title="A link out of the worktree: it can be renamed or deleted, not opened"
+              >
+                {' '}
+                ↗<span className="visually-hidden"> (link out of the worktree)</span>
+              </span>
+            )}
             {hasDraft(row.path, row.type) && (
               <span className="tree-draft" title="Unsaved edits in this browser">
                 {' '}

@@ -62,6 +62,13 @@ describe('visibleRows', () => {
     ]);
     expect(visibleRows({ '': [dir('a')] }, new Set(['', 'a'])).map((r) => r.path)).toEqual(['a']);
   });
+
+  it('keeps the mark of a link out of the worktree (the tree offers rename and delete only)', () => {
+    const out: FileEntry = { name: 'out', path: 'out', type: 'file', size: 0, link: 'outside' };
+    const [link, plain] = visibleRows({ '': [out, file('README.md')] }, new Set(['']));
+    expect(link).toMatchObject({ path: 'out', type: 'file', link: 'outside' });
+    expect(plain).not.toHaveProperty('link');
+  });
 });
 
 describe('treeKeyAction (WAI-ARIA treeview)', () => {

@@ -9,6 +9,8 @@ export interface TreeRow {
   path: string;
   name: string;
   type: 'file' | 'dir';
+  /** A link the worker does not follow (it leads out of the worktree): rename and delete only. */
+  link?: 'outside';
   /** 1 for the worktree's own entries (aria-level). */
   level: number;
   /** The folder it is in: '' for the worktree's root. */
@@ -33,6 +35,7 @@ export function visibleRows(
         path: entry.path,
         name: entry.name,
         type: entry.type,
+        ...(entry.link ? { link: entry.link } : {}),
         level,
         parent: dir,
         expanded,

@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   githubPullRequestPayloadSchema,
   githubPushPayloadSchema,
+  parseOrThrow,
   type GithubWebhookForward,
 } from '@grove/contract';
 
@@ -25,20 +26,30 @@ export function verifyGitHubSignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Trims a verified delivery to the fields the worker uses (payloads can be megabytes). */
+/**
+ * Trims a verified delivery to the fields the worker uses (payloads can be megabytes). An event
+ * Grove acts on (`push`, `pull_request`) whose payload lacks what is used is refused here with
+ * `422 validation_failed` naming the fields, before the worker records its delivery id: taken
+ * for some other event, it would be accepted without effect and a corrected redelivery with
+ * the same id dropped as a duplicate. Other events are forwarded by name only.
+ */
 export function toWorkerForward(
   deliveryId: string,
   event: string,
   payload: unknown,
 ): GithubWebhookForward {
-  if (event === 'push') {
-    const parsed = githubPushPayloadSchema.safeParse(payload);
-    if (parsed.success) return { deliveryId, event, payload: parsed.data };
-  }
-  if (event === 'pull_request') {
-    const parsed = githubPullRequestPayloadSchema.safeParse(payload);
-    if (parsed.success) return { deliveryId, event, payload: parsed.data };
-  }
+  if (event === 'push')
+    return {
+      deliveryId,
+      event,
+      payload: parseOrThrow(githubPushPayloadSchema, payload, 'push payload'),
+    };
+  if (event === 'pull_request')
+    return {
+      deliveryId,
+      event,
+      payload: parseOrThrow(githubPullRequestPayloadSchema, payload, 'pull_request payload'),
+    };
   const repository = (payload as { repository?: { full_name?: unknown } } | null)?.repository
     ?.full_name;
   return {

@@ -181,6 +181,98 @@ describe('creating, moving and deleting files and folders in the worktree', () =
     expect(readFileSync(at('real-dir/inside.txt'), 'utf8')).toBe('inside\n');
   });
 
+  it('moves and deletes a link that leads out of the worktree or nowhere: the link, never its target', async () => {
+    const victim = path.join(outside, 'victim.txt');
+    const listed = async (dir = '') =>
+      (
+        (await (await alice(`/sessions/${id}/files?path=${q(dir)}`)).json()) as {
+          entries: { name: string; path: string; type: string; size: number; link?: string }[];
+        }
+      ).entries;
+    symlinkSync(outside, at('out-dir'));
+    symlinkSync(victim, at('out-file'));
+    symlinkSync(path.join(temp.dir, 'nothing-here'), at('dangling'));
+    symlinkSync('loop-b', at('loop-a'));
+    symlinkSync('loop-a', at('loop-b'));
+    mkdirSync(at('links'));
+    symlinkSync(outside, at('links/out-dir'));
+    symlinkSync('README.md', at('inside-link'));
+
+    // Listed (as files of size 0, marked) so the IDE can offer rename and delete...
+    const root = await listed();
+    for (const name of ['out-dir', 'out-file', 'dangling', 'loop-a', 'loop-b'])
+      expect(
+        root.find((e) => e.name === name),
+        name,
+      ).toEqual({
+        name,
+        path: name,
+        type: 'file',
+        size: 0,
+        link: 'outside',
+      });
+    expect(root.find((e) => e.name === 'inside-link')).toEqual({
+      name: 'inside-link',
+      path: 'inside-link',
+      type: 'file',
+      size: readFileSync(at('README.md')).length,
+    });
+    expect(await listed('links')).toEqual([
+      { name: 'out-dir', path: 'links/out-dir', type: 'file', size: 0, link: 'outside' },
+    ]);
+    // ...but never opened, listed into or written through.
+    expect((await alice(`/sessions/${id}/file?path=out-file`)).status).toBe(403);
+    expect((await alice(`/sessions/${id}/files?path=out-dir`)).status).toBe(403);
+    expect((await createFile('out-dir/planted.txt')).status).toBe(403);
+    expect(
+      (
+        await alice(`/sessions/${id}/file`, {
+          method: 'PUT',
+          json: { path: 'out-file', content: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+
+    // Renamed and moved: the link goes, pointing where it did; what it points to stays put.
+    const renamed = await move('out-dir', 'moved/out-dir-renamed');
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toEqual({
+      from: 'out-dir',
+      to: 'moved/out-dir-renamed',
+      type: 'file',
+    });
+    expect(lstatSync(at('moved/out-dir-renamed')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(at('moved/out-dir-renamed'))).toBe(outside);
+    expect(existsSync(at('out-dir'))).toBe(false);
+    // A link in the way is replaced only when asked, and only the link.
+    expect((await move('out-file', 'dangling')).status).toBe(409);
+    expect((await move('out-file', 'dangling', true)).status).toBe(200);
+    expect(readlinkSync(at('dangling'))).toBe(victim);
+
+    // Deleted: the link itself, whatever it points to.
+    for (const [p, type] of [
+      ['moved/out-dir-renamed', 'file'],
+      ['dangling', 'file'],
+      ['loop-a', 'file'],
+      ['links/out-dir', 'file'],
+    ] as const) {
+      const deleted = await remove(p);
+      expect(deleted.status, p).toBe(200);
+      expect(await deleted.json()).toEqual({ path: p, type });
+      expect(() => lstatSync(at(p)), p).toThrow();
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('not yours\n');
+    expect(lstatSync(outside).isDirectory()).toBe(true);
+    // A link further up the path still confines: nothing beyond it is reached.
+    expect((await remove('outside-link/victim.txt')).status).toBe(403);
+    expect((await move('outside-link/victim.txt', 'stolen.txt')).status).toBe(403);
+    expect(readFileSync(victim, 'utf8')).toBe('not yours\n');
+    const after = (await listed()).map((e) => e.name);
+    for (const name of ['out-dir', 'out-file', 'dangling', 'loop-a'])
+      expect(after).not.toContain(name);
+    expect(after).toContain('loop-b');
+  });
+
   it('deletes a file, and a folder with everything in it', async () => {
     writeFileSync(at('gone.txt'), 'x\n');
     expect(await (await remove('gone.txt')).json()).toEqual({ path: 'gone.txt', type: 'file' });
@@ -211,7 +303,7 @@ describe('creating, moving and deleting files and folders in the worktree', () =
     ['.', 400],
     ['./notes/..', 422],
     ['outside-link/victim.txt', 403],
-    ['outside-link', 403],
+    ['outside-link/', 422],
     ['.git', 403],
     ['.GIT/config', 403],
     ['sub/.Git', 403],
@@ -234,7 +326,7 @@ describe('creating, moving and deleting files and folders in the worktree', () =
       ['stay.txt', 'sub/.git/hooks/pre-commit', 403],
       ['stay.txt', 'GIT~1', 403],
       ['outside-link/victim.txt', 'stolen.txt', 403],
-      ['outside-link', 'moved-link', 403],
+      ['outside-link/victim.txt', 'outside-link/victim2.txt', 403],
       ['.git', 'not-git', 403],
       ['stay.txt', '.', 400],
       ['stay.txt', '', 422],

@@ -12,22 +12,38 @@ import {
 
 /**
  * Creating folders, moving and deleting entries of one worktree (the session is checked by the
- * caller). Every path goes through the same confinement as reads and writes: resolveInWorktree,
- * and the `.git` rule, for the entry and for what it leads to.
+ * caller). Every path goes through the same confinement as reads and writes (resolveInWorktree
+ * and the `.git` rule); for a move or delete, up to the entry's parent: the entry itself, a link
+ * too, is what is acted on, and is never followed.
  */
 
 export type EntryType = 'file' | 'dir';
 
-async function resolveExisting(worktree: string, relative: string): Promise<ResolvedEntry> {
+/**
+ * An entry to act on itself, and `.git` refused by its own name. Where a link points is not
+ * checked: the link is moved or deleted, never its target, so a link that leads out of the
+ * worktree (or into `.git`) can be renamed or removed like any file.
+ */
+async function resolveEntry(worktree: string, relative: string): Promise<ResolvedEntry> {
   const entry = await resolveEntryInWorktree(worktree, relative);
-  refuseGitInternal(entry.relative, entry.target.relative);
+  refuseGitInternal(entry.relative);
+  return entry;
+}
+
+async function resolveExisting(worktree: string, relative: string): Promise<ResolvedEntry> {
+  const entry = await resolveEntry(worktree, relative);
   if (!entry.exists) throw new AppError('not_found', `No such file or folder: ${relative}`);
   return entry;
 }
 
-/** A link counts as what it points to (the listing shows it so). */
+/**
+ * A link to a file or folder inside counts as what it points to (the listing shows it so); a
+ * link that leads out, nowhere or in a loop is a file (what it points to is not looked at).
+ */
 async function typeOf(entry: ResolvedEntry): Promise<EntryType> {
-  return (await stat(entry.target.absolute)).isDirectory() ? 'dir' : 'file';
+  if (!entry.target) return 'file';
+  const info = await stat(entry.target.absolute).catch(() => undefined);
+  return info?.isDirectory() ? 'dir' : 'file';
 }
 
 /** mkdir -p of `dir`; a file in the way is the caller's mistake, not a 500. */
@@ -83,8 +99,7 @@ export async function moveEntry(
 ): Promise<{ from: string; to: string; type: EntryType }> {
   const source = await resolveExisting(worktree, body.from);
   const type = await typeOf(source);
-  const destination = await resolveEntryInWorktree(worktree, body.to);
-  refuseGitInternal(destination.relative, destination.target.relative);
+  const destination = await resolveEntry(worktree, body.to);
   if (destination.location === source.location)
     throw new AppError('bad_request', 'from and to name the same path');
   const sourceInfo = await lstat(source.location);
@@ -109,8 +124,7 @@ export async function moveEntry(
   }
   await makeParents(path.dirname(destination.location), 'to');
   // Parents may have been made just now: check once more, as a write does.
-  const again = await resolveEntryInWorktree(worktree, destination.relative);
-  refuseGitInternal(again.relative, again.target.relative);
+  const again = await resolveEntry(worktree, destination.relative);
   await rename(source.location, again.location).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new AppError('not_found', `${source.relative} is gone`);

@@ -53,7 +53,12 @@ export class FileService {
       try {
         target = await resolveInWorktree(row.worktree_path, rel);
       } catch {
-        continue; // a symlink pointing outside is not shown at all
+        // A link that leads out of the worktree, nowhere or in a loop: never followed, but
+        // shown (as a file, marked) so that it can be renamed or deleted; it cannot be opened.
+        if (dirent.isSymbolicLink())
+          entries.push({ name: dirent.name, path: rel, type: 'file', size: 0, link: 'outside' });
+        if (entries.length >= MAX_DIR_ENTRIES) break;
+        continue;
       }
       const info = await stat(target.absolute).catch(() => undefined);
       if (!info || !(info.isFile() || info.isDirectory())) continue;

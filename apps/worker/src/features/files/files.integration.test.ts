@@ -58,14 +58,21 @@ describe('files API confined to the worktree', () => {
     });
 
     const root = (await (await alice(`/sessions/${id}/files`)).json()) as {
-      entries: { name: string; type: string; path: string }[];
+      entries: { name: string; type: string; path: string; link?: string }[];
     };
     const names = root.entries.map((e) => e.name);
     expect(names).toContain('README.md');
     expect(names).toContain('readme-link'); // a link that stays inside is fine
     expect(names).not.toContain('.git');
-    expect(names).not.toContain('etc-link');
-    expect(names).not.toContain('hostname-link');
+    // Links that lead out are listed as what they are (so they can be deleted), never followed.
+    for (const name of ['etc-link', 'hostname-link'])
+      expect(root.entries.find((e) => e.name === name)).toEqual({
+        name,
+        path: name,
+        type: 'file',
+        size: 0,
+        link: 'outside',
+      });
     expect(root.entries[0]?.type).toBe('dir'); // folders first
 
     const sub = (await (await alice(`/sessions/${id}/files?path=src/new`)).json()) as {

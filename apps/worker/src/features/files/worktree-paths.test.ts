@@ -38,18 +38,29 @@ describe('worktree paths', () => {
     await expect(resolveInWorktree(root, '../outside')).rejects.toMatchObject({ status: 403 });
   });
 
-  it('names the entry itself: a link inside is not followed, one leading out is refused', async () => {
+  it('names the entry itself: a link is never followed, but a link among its folders must stay inside', async () => {
     symlinkSync('src', path.join(root, 'src-link'));
+    const real = await realpath(root);
     const link = await resolveEntryInWorktree(root, 'src-link');
-    expect(link).toMatchObject({ relative: 'src-link', exists: true });
-    expect(link.location).toBe(path.join(await realpath(root), 'src-link'));
-    expect(link.target.relative).toBe('src');
+    expect(link).toMatchObject({ relative: 'src-link', exists: true, link: true });
+    expect(link.location).toBe(path.join(real, 'src-link'));
+    expect(link.target?.relative).toBe('src');
     expect(await resolveEntryInWorktree(root, 'src-link/new.ts')).toMatchObject({
       relative: 'src/new.ts',
       exists: false,
+      link: false,
     });
-    await expect(resolveEntryInWorktree(root, 'etc')).rejects.toMatchObject({ status: 403 });
+    // The link itself, wherever it leads (out, nowhere): where it points is not looked at.
+    for (const name of ['etc', 'dangling'])
+      expect(await resolveEntryInWorktree(root, name)).toEqual({
+        relative: name,
+        location: path.join(real, name),
+        target: null,
+        link: true,
+        exists: true,
+      });
     await expect(resolveEntryInWorktree(root, 'etc/passwd')).rejects.toMatchObject({ status: 403 });
+    await expect(resolveEntryInWorktree(root, 'dangling/x')).rejects.toMatchObject({ status: 403 });
     for (const itself of ['.', '', 'src/..', './'])
       await expect(resolveEntryInWorktree(root, itself), itself).rejects.toMatchObject({
         status: 400,

@@ -97,39 +97,57 @@ export interface ResolvedEntry {
   relative: string;
   /** Where the entry itself is: its parent's real path plus its name (the name is not followed). */
   location: string;
-  /** What the entry leads to (itself, or for a link inside the worktree: the link's target). */
-  target: ResolvedPath;
+  /**
+   * What the entry leads to: itself, or for a link, the link's target when that is inside the
+   * worktree; `null` for a link that leads out, nowhere or in a loop (it is never followed).
+   */
+  target: ResolvedPath | null;
+  /** The entry is a symbolic link: operations act on the link itself. */
+  link: boolean;
   exists: boolean;
 }
 
 /**
- * The entry a path names, for operations on the entry itself (delete, move): confined exactly
- * as resolveInWorktree confines it (a link that leads out is refused even here, as the listing
- * hides it), but the last name is not followed, so deleting or renaming a link inside the
- * worktree touches the link and never what it points to. The worktree itself is no entry.
+ * The entry a path names, for operations on the entry itself (delete, move). Its parent is
+ * confined exactly as resolveInWorktree confines any path (a link among the folders that leads
+ * out is refused), but the last name is never followed: deleting or renaming a link touches the
+ * link and never what it points to, wherever that is, so a link that leads out of the worktree
+ * (which nothing can read or write through) can still be removed. The worktree itself is no
+ * entry.
  */
 export async function resolveEntryInWorktree(
   worktree: string,
   relative: string,
 ): Promise<ResolvedEntry> {
-  const target = await resolveInWorktree(worktree, relative);
   const normal = path.posix.normalize(relative);
   const name = path.posix.basename(normal);
   if (normal === '.' || normal === '/' || name === '' || name === '.')
     throw new AppError('bad_request', 'path names the worktree itself');
   const parent = await resolveInWorktree(worktree, path.posix.dirname(normal));
+  if (name === '..') throw outside(); // the schema refuses it first; never a name to act on
   const location = path.join(parent.absolute, name);
-  const exists = await lstat(location).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
-      throw error;
-    },
-  );
+  const info = await lstat(location).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  const entryRelative = parent.relative ? `${parent.relative}/${name}` : name;
+  if (info?.isSymbolicLink()) {
+    // Where the link leads only decides the type answered (a link to a folder inside is a
+    // folder, as the listing shows it); it is never followed out, nor is the answer an error.
+    const target = await resolveInWorktree(worktree, entryRelative).catch(() => null);
+    return { relative: entryRelative, location, target, link: true, exists: true };
+  }
   return {
-    relative: parent.relative ? `${parent.relative}/${name}` : name,
+    relative: entryRelative,
     location,
-    target,
-    exists,
+    target: {
+      root: parent.root,
+      absolute: location,
+      relative: entryRelative,
+      asked: entryRelative,
+      exists: info !== undefined,
+    },
+    link: false,
+    exists: info !== undefined,
   };
 }

@@ -88,24 +88,45 @@ export class RepoMirrors {
         await this.#fetch(source.key, mirror, options, onProgress);
       }
     } catch (error) {
-      if (error instanceof AppError) throw error;
-      const local = source.isLocal ? localRepoProblem(source.remoteUrl) : undefined;
-      if (local) throw new AppError('repo_unavailable', local, { cause: error });
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new AppError(
-        'repo_unavailable',
-        `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(detail, secrets)}`,
-        { cause: error },
-      );
+      throw unavailable(source, error, secrets);
     }
-    let defaultBranch = this.#defaultBranch.get(source.key);
+    return { path: mirror, defaultBranch: await this.#mirrorDefaultBranch(source.key, options) };
+  }
+
+  /**
+   * The branch a session of `source` starts from when none is asked for, known before any
+   * git work: the mirror's (what `ensure` answers) when there is one, else the remote's HEAD
+   * (`git ls-remote --symref`, which writes nothing; the mirror built next asks again). No
+   * lock needed: a mirror appears whole (renamed into place) or not at all.
+   */
+  async defaultBranchOf(source: RepoSource, token?: string): Promise<string> {
+    const options = this.gitOptions(source, token);
+    if (existsSync(this.mirrorPath(source.key))) {
+      const known = await this.#mirrorDefaultBranch(source.key, options).catch(() => '');
+      if (known) return known;
+    }
+    try {
+      await mkdir(this.root, { recursive: true });
+      return await remoteHead(createGit(this.root, options), source.remoteUrl, source.remoteUrl);
+    } catch (error) {
+      throw unavailable(source, error, token ? [token] : []);
+    }
+  }
+
+  /** The default branch recorded in the mirror when it was made (read once, then cached). */
+  async #mirrorDefaultBranch(key: string, options: GitEnvOptions): Promise<string> {
+    let defaultBranch = this.#defaultBranch.get(key);
     if (defaultBranch === undefined) {
       defaultBranch = (
-        await createGit(mirror, options).raw(['config', '--get', 'grove.defaultbranch'])
+        await createGit(this.mirrorPath(key), options).raw([
+          'config',
+          '--get',
+          'grove.defaultbranch',
+        ])
       ).trim();
-      this.#defaultBranch.set(source.key, defaultBranch);
+      this.#defaultBranch.set(key, defaultBranch);
     }
-    return { path: mirror, defaultBranch };
+    return defaultBranch;
   }
 
   async #create(
@@ -146,14 +167,8 @@ export class RepoMirrors {
     // No background gc racing with worktree operations; maintenance runs under the lock.
     await mirrorGit.raw(['config', 'gc.auto', '0']);
     await mirrorGit.raw(['config', 'maintenance.auto', 'false']);
-    const head = await mirrorGit.raw(['ls-remote', '--symref', 'origin', 'HEAD']);
-    const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head);
-    if (!match?.[1])
-      throw new AppError(
-        'repo_unavailable',
-        `${source.remoteUrl} has no default branch (empty repository?)`,
-      );
-    await mirrorGit.raw(['config', 'grove.defaultbranch', match[1]]);
+    const defaultBranch = await remoteHead(mirrorGit, 'origin', source.remoteUrl);
+    await mirrorGit.raw(['config', 'grove.defaultbranch', defaultBranch]);
     // --progress: the first fetch of a large repository is what a user waits for; they see it.
     await createGit(tmp, options, {}, onProgress).raw([
       'fetch',
@@ -162,7 +177,7 @@ export class RepoMirrors {
       '--no-tags',
       'origin',
     ]);
-    return match[1];
+    return defaultBranch;
   }
 
   async #fetch(
@@ -291,4 +306,33 @@ function localRepoProblem(remoteUrl: string): string | undefined {
   if (!existsSync(dir)) return `There is no folder ${dir} on the worker`;
   const isRepo = existsSync(path.join(dir, '.git')) || existsSync(path.join(dir, 'HEAD'));
   return isRepo ? undefined : `${dir} is not a git repository`;
+}
+
+/** The branch the remote's HEAD names (`git ls-remote --symref <remote> HEAD`). */
+async function remoteHead(
+  git: ReturnType<typeof createGit>,
+  remote: string,
+  remoteUrl: string,
+): Promise<string> {
+  const head = await git.raw(['ls-remote', '--symref', remote, 'HEAD']);
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head);
+  if (!match?.[1])
+    throw new AppError(
+      'repo_unavailable',
+      `${remoteUrl} has no default branch (empty repository?)`,
+    );
+  return match[1];
+}
+
+/** A failure to reach or read the remote, said plainly (a local path's own problem first). */
+function unavailable(source: RepoSource, error: unknown, secrets: readonly string[]): AppError {
+  if (error instanceof AppError) return error;
+  const local = source.isLocal ? localRepoProblem(source.remoteUrl) : undefined;
+  if (local) return new AppError('repo_unavailable', local, { cause: error });
+  const detail = error instanceof Error ? error.message : String(error);
+  return new AppError(
+    'repo_unavailable',
+    `Could not fetch ${source.remoteUrl}: ${scrubGitMessage(detail, secrets)}`,
+    { cause: error },
+  );
 }

@@ -53,6 +53,10 @@ export class SessionService {
     return this.#options.store;
   }
 
+  get mirrors(): RepoMirrors {
+    return this.#options.mirrors;
+  }
+
   worktreePath(id: string): string {
     return path.join(this.#options.dataDir, 'worktrees', id);
   }
@@ -93,21 +97,29 @@ export class SessionService {
       .update(JSON.stringify([body.repo, body.baseBranch ?? null, body.name ?? null]))
       .digest('hex');
     const flightKey = idempotencyKey ? `${ctx.userId}\0${idempotencyKey}` : undefined;
-
-    if (idempotencyKey && flightKey) {
-      const inFlight = this.#inFlight.get(flightKey);
+    const replay = () => {
+      if (!idempotencyKey || !flightKey) return undefined;
       const known = this.store.findIdempotent(ctx.userId, idempotencyKey);
-      if (known) {
-        if (known.request_hash !== requestHash) {
-          throw new AppError(
-            'conflict',
-            'Idempotency-Key was already used with a different request',
-          );
-        }
-        if (inFlight) return { session: await inFlight, replayed: true };
-        return { session: this.get(ctx, known.session_id), replayed: true };
+      if (!known) return undefined;
+      if (known.request_hash !== requestHash) {
+        throw new AppError('conflict', 'Idempotency-Key was already used with a different request');
       }
-    }
+      const inFlight = this.#inFlight.get(flightKey);
+      return inFlight
+        ? inFlight.then((session) => ({ session, replayed: true }))
+        : { session: this.get(ctx, known.session_id), replayed: true };
+    };
+    const earlier = replay();
+    if (earlier) return earlier;
+
+    // The session shows the branch it starts from while it is being created too: when none is
+    // asked for, the repository's default is looked up first (the mirror's, else the remote's).
+    const baseBranch =
+      body.baseBranch ?? (await this.#options.mirrors.defaultBranchOf(source, ctx.githubToken));
+    // A request with the same key may have started meanwhile: checking and inserting below
+    // are one synchronous step again.
+    const meanwhile = replay();
+    if (meanwhile) return meanwhile;
 
     const id = newId();
     const inserted = this.store.insertCreating(
@@ -117,7 +129,7 @@ export class SessionService {
         repo: body.repo,
         repoKey: source.key,
         remoteUrl: source.remoteUrl,
-        baseBranch: body.baseBranch ?? '',
+        baseBranch,
         name: body.name ?? null,
         worktreePath: this.worktreePath(id),
       },
@@ -227,7 +239,8 @@ export class SessionService {
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
     const row = this.store.getOwned(ctx.userId, id);
-    if (row.status === 'creating') throw new AppError('conflict', 'Session is still being created');
+    if (row.status === 'creating')
+      throw new AppError('invalid_transition', 'Session is still being created');
     if (row.status !== 'deleting') this.store.transition(id, 'deleting', {}, ctx);
     await this.#track(this.finishDelete(row, ctx));
   }

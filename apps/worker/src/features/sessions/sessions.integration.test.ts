@@ -7,6 +7,7 @@ import { secretKey, signWorkerToken } from '@grove/worker-token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestWorker, TEST_SECRET, type TestWorker } from '../../testing/harness';
+import { resolveRepoSource } from './repo-source';
 
 function onlyMirror(dataDir: string): string {
   const mirrors = readdirSync(path.join(dataDir, 'mirrors')).filter((name) =>
@@ -338,6 +339,96 @@ describe('create progress', () => {
       expect(seen.every((p) => p.percent >= 0 && p.percent <= 100 && p.stage.length > 0)).toBe(
         true,
       );
+    } finally {
+      await tw.close();
+      tw.cleanup();
+      temp.cleanup();
+    }
+  });
+});
+
+describe('a session while it is being created', () => {
+  it('shows the base branch it starts from, and refuses DELETE with invalid_transition', async () => {
+    const temp = makeTempDir('grove-creating-');
+    // A default branch that is not `main`, so an empty or guessed name shows.
+    const origin = createSourceRepo(path.join(temp.dir, 'origin'), {
+      files: 1,
+      defaultBranch: 'trunk',
+      branches: ['develop'],
+    });
+    const tw = await startTestWorker();
+    try {
+      const alice = tw.fetchAs('alice');
+      const { mirrors } = tw.worker.sessions;
+      const key = resolveRepoSource(origin, {
+        githubUrl: 'https://github.com',
+        allowLocalRepos: true,
+      }).key;
+      // Holding the repository's lock keeps a create `creating` (it waits to fetch).
+      const held = async <T>(work: () => Promise<T>): Promise<T> => {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        const lock = mirrors.withLock(key, () => {
+          locked();
+          return gate;
+        });
+        await isLocked;
+        try {
+          return await work();
+        } finally {
+          release();
+          await lock;
+        }
+      };
+      const whileCreating = async (body: Record<string, unknown>) => {
+        let response!: Promise<Response>;
+        const seen = await held(async () => {
+          response = alice('/sessions', { json: { repo: origin, ...body } });
+          let listed: { id: string; status: string; baseBranch: string } | undefined;
+          await expect
+            .poll(async () => {
+              const { sessions } = (await (await alice('/sessions')).json()) as {
+                sessions: { id: string; status: string; baseBranch: string }[];
+              };
+              listed = sessions.find((s) => s.status === 'creating');
+              return listed;
+            })
+            .toBeDefined();
+          const got = (await (await alice(`/sessions/${listed!.id}`)).json()) as SessionBody;
+          const deleted = await alice(`/sessions/${listed!.id}`, { method: 'DELETE' });
+          return {
+            listed: listed!,
+            got: got.session,
+            deleted: { status: deleted.status, body: await deleted.json() },
+          };
+        });
+        const created = await response;
+        expect(created.status).toBe(201);
+        return { ...seen, created: ((await created.json()) as SessionBody).session };
+      };
+
+      // The first create of the repository (no mirror yet) and one with a mirror there.
+      for (const round of ['no mirror yet', 'mirror there']) {
+        const { listed, got, deleted, created } = await whileCreating({});
+        expect(listed.baseBranch, round).toBe('trunk');
+        expect(got, round).toMatchObject({ status: 'creating', baseBranch: 'trunk' });
+        expect(deleted, round).toEqual({
+          status: 409,
+          body: {
+            error: { code: 'invalid_transition', message: 'Session is still being created' },
+          },
+        });
+        expect(created, round).toMatchObject({ id: got.id, status: 'active', baseBranch: 'trunk' });
+        const worktree = path.join(tw.dataDir, 'worktrees', created.id);
+        expect(git(worktree, ['rev-parse', 'HEAD'])).toBe(git(origin, ['rev-parse', 'trunk']));
+        expect((await alice(`/sessions/${created.id}`, { method: 'DELETE' })).status).toBe(204);
+      }
+      // A base branch asked for is shown as asked.
+      const asked = await whileCreating({ baseBranch: 'develop' });
+      expect(asked.got).toMatchObject({ status: 'creating', baseBranch: 'develop' });
+      expect(asked.created).toMatchObject({ baseBranch: 'develop' });
     } finally {
       await tw.close();
       tw.cleanup();

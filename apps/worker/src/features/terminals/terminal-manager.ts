@@ -9,7 +9,7 @@ import type { RequestContext } from '../../lib/request-context';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRow } from '../sessions/session-store';
 import { SessionConnections } from './session-connections';
-import { Terminal } from './terminal';
+import { parseSince, Terminal } from './terminal';
 import { buildTerminalEnv } from './terminal-env';
 import { terminalHomeFor, type TerminalHomeOptions } from './terminal-home';
 import { TerminalCloseCodes, TerminalLimits } from './terminal-limits';
@@ -229,9 +229,7 @@ export class TerminalManager {
     ) {
       return refuseUpgrade(socket, 404, 'not_found', 'Terminal not found');
     }
-    const sinceParam = url.searchParams.get('since');
-    const since =
-      sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
+    const since = parseSince(url.searchParams.get('since'));
     this.#sockets.upgrade(req, socket, head, terminal, since);
   }
 

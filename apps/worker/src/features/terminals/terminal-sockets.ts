@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
-import { send, type Terminal } from './terminal';
+import { send, type Since, type Terminal } from './terminal';
 import { handleClientFrame } from './terminal-frames';
 import { TerminalLimits } from './terminal-limits';
 
@@ -36,12 +36,12 @@ export class TerminalSockets {
     socket: Duplex,
     head: Buffer,
     terminal: Terminal,
-    since: number | undefined,
+    since: Since,
   ): void {
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws, terminal, since));
   }
 
-  #serve(ws: WebSocket, terminal: Terminal, since: number | undefined): void {
+  #serve(ws: WebSocket, terminal: Terminal, since: Since): void {
     this.#alive.set(ws, true);
     ws.on('pong', () => this.#alive.set(ws, true));
     const attached = terminal.attach(ws, since);

@@ -46,6 +46,18 @@ interface SizeChange {
   rows: number;
 }
 
+/**
+ * `since` as the socket's URL gave it: absent, a byte count, or something that is not one
+ * (`abc`, `-1`, `1.5`, empty), kept as given for the error frame.
+ */
+export type Since = number | { invalid: string } | undefined;
+
+/** Reads the `since` query parameter: only a whole number of bytes (digits) is one. */
+export function parseSince(param: string | null): Since {
+  if (param === null) return undefined;
+  return /^\d+$/.test(param) ? Number(param) : { invalid: param };
+}
+
 export const PREVIOUS_SHELL_MARKER =
   '\r\n\x1b[2m──── previous shell ended (the worker restarted); this is a new shell ────\x1b[0m\r\n';
 
@@ -193,18 +205,24 @@ export class Terminal {
   /**
    * Attaches a socket: `connected`, then every kept byte after `since` (all kept bytes when
    * `since` is absent), then live output. Bytes asked for but no longer kept are reported
-   * with an `output_lost` error frame before the replay. `connected` carries the size the
+   * with an `output_lost` error frame before the replay. A `since` that is no byte count
+   * (not a whole number) or past the terminal's output gets an `invalid_since` error frame
+   * and every kept byte, as if it were absent. `connected` carries the size the
    * replay was produced at, and a `resize` frame marks each place the PTY was resized within
    * it: a client of another width renders the replay at those sizes, then fits and resizes.
    */
-  attach(ws: WebSocket, since: number | undefined): Attached {
+  attach(ws: WebSocket, since: Since): Attached {
     this.lastActivity = Date.now();
     this.attachedOnce = true;
     this.#flush();
     const attached: Attached = { ws, sent: 0, acked: 0, acks: false, blockingSince: undefined };
-    let from = since ?? this.buffer.start;
-    const invalidSince = from > this.seq;
-    if (invalidSince) from = this.buffer.start;
+    const invalidSince =
+      typeof since === 'object'
+        ? `since=${JSON.stringify(since.invalid.slice(0, 40))} is not a byte count (a whole number, 0 or more); replaying what is kept`
+        : since !== undefined && since > this.seq
+          ? `since=${since} is past this terminal's output (${this.seq}); replaying what is kept`
+          : undefined;
+    const from = typeof since === 'number' && !invalidSince ? since : this.buffer.start;
     const replay = this.buffer.since(from);
     let offset = replay.from;
     let data = replay.data;
@@ -219,13 +237,7 @@ export class Terminal {
       cols: size!.cols,
       rows: size!.rows,
     });
-    if (invalidSince) {
-      send(ws, {
-        type: 'error',
-        code: 'invalid_since',
-        message: `since=${since} is past this terminal's output (${this.seq}); replaying what is kept`,
-      });
-    }
+    if (invalidSince) send(ws, { type: 'error', code: 'invalid_since', message: invalidSince });
     if (replay.lost > 0) {
       send(ws, {
         type: 'error',

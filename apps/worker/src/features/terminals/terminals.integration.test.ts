@@ -116,6 +116,41 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     await client.close();
   });
 
+  it('answers a since that is no byte count, or past the output, with invalid_since and replays what is kept', async () => {
+    const session = await createSession(tw, 'quinn', repo);
+    const { client, terminalId } = await openTerminal(tw, 'quinn', session.id);
+    client.input('echo kept-$((6*7))\r');
+    await client.waitFor(/kept-42\r\n/);
+    await client.close();
+    const resume = async (since: string) => {
+      const { body } = await requestTicket(tw, 'quinn', session.id, terminalId);
+      const url = `${tw.baseUrl.replace('http', 'ws')}${body.wsPath}&since=${encodeURIComponent(since)}`;
+      const resumed = await TerminalClient.connect(url, { origin: TEST_ORIGIN, ack: true });
+      await resumed.waitFor(/kept-42\r\n/);
+      await resumed.close();
+      return resumed;
+    };
+    for (const since of ['abc', '-1', '1.5', '', '0x10', ' 1', '1e3', String(10 ** 12)]) {
+      const resumed = await resume(since);
+      // The same as for a since past the output: `connected`, the error, then every kept byte.
+      expect(resumed.frames[0], since).toMatchObject({ type: 'connected', terminalId });
+      expect(resumed.frames[1], since).toMatchObject({ type: 'error', code: 'invalid_since' });
+      expect(
+        resumed.frames.filter((f) => f.type === 'error'),
+        since,
+      ).toHaveLength(1);
+      expect(byteAccountingErrors(resumed, 0), since).toEqual([]);
+    }
+    const message = (await resume('abc')).frames[1]!.message;
+    expect(message).toBe(
+      'since="abc" is not a byte count (a whole number, 0 or more); replaying what is kept',
+    );
+    // A valid since (0: everything) has no error.
+    const valid = await resume('0');
+    expect(valid.frames.filter((f) => f.type === 'error')).toEqual([]);
+    expect(byteAccountingErrors(valid, 0)).toEqual([]);
+  });
+
   it('refuses reused, expired, foreign-user and foreign-origin tickets before the upgrade', async () => {
     const session = await createSession(tw, 'carol', repo);
     const wsBase = tw.baseUrl.replace('http', 'ws');
