@@ -1,4 +1,4 @@
-import { query, type Options, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { query, type Options, type Query, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { PERMISSION_DENIED_MESSAGE } from '@grove/contract';
 import type { Logger } from 'pino';
 
@@ -164,7 +164,13 @@ export function createClaudeEngine(config: ChatConfig, logger?: Logger): ChatEng
             );
           }),
       };
-      const run = query({ prompt: input.prompt, options });
+      let run: Query;
+      try {
+        run = query({ prompt: input.prompt, options });
+      } catch (error) {
+        runKey.revoke();
+        throw error;
+      }
       let killTimer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         // Ask politely first; the process goes for good if it has not ended by then.
