@@ -44,6 +44,9 @@ import {
 } from '@grove/worker-token';
 import packageJson from '../package.json' with { type: 'json' };
 
+/** How long a create's Idempotency-Key is remembered, and how often older ones are dropped. */
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_PRUNE_EVERY_MS = 60 * 60 * 1000;
 export interface AppDeps {
   config: WorkerConfig;
   logger?: Logger;
@@ -80,6 +83,11 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
   const store = new SessionStore(db);
   const mirrors = new RepoMirrors({ ...config, mutex: new KeyedMutex(), logger });
   const sessions = new SessionService({ ...config, store, mirrors, logger });
+  // A create's Idempotency-Key answers retries for a day, then goes.
+  const pruneKeys = () => store.pruneIdempotent(IDEMPOTENCY_KEY_TTL_MS);
+  pruneKeys();
+  const keyPruner = setInterval(pruneKeys, IDEMPOTENCY_PRUNE_EVERY_MS);
+  keyPruner.unref();
   const gitStore = new GitStore(db);
   const git = new GitService({ ...config, sessions, mirrors, store: gitStore, logger });
   const webhooks = new WebhookService({ ...config, store: gitStore, logger });
@@ -211,6 +219,7 @@ export async function createApp(deps: AppDeps): Promise<WorkerApp> {
     dispose: async (timeoutMs = 30_000) => {
       if (disposed) return;
       disposed = true;
+      clearInterval(keyPruner);
       await chat.dispose();
       const drained = await sessions.drain(timeoutMs);
       if (!drained) logger.warn('shutdown timed out with work still in flight');

@@ -105,9 +105,14 @@ export class SessionService {
         throw new AppError('conflict', 'Idempotency-Key was already used with a different request');
       }
       const inFlight = this.#inFlight.get(flightKey);
-      return inFlight
-        ? inFlight.then((session) => ({ session, replayed: true }))
-        : { session: this.get(ctx, known.session_id), replayed: true };
+      if (inFlight) return inFlight.then((session) => ({ session, replayed: true }));
+      // A late retry must not bring back a session its user has deleted since.
+      if (!this.store.get(known.session_id))
+        throw new AppError(
+          'conflict',
+          'The session this Idempotency-Key created has been deleted; use a new key for a new session',
+        );
+      return { session: this.get(ctx, known.session_id), replayed: true };
     };
     const earlier = replay();
     if (earlier) return earlier;

@@ -229,8 +229,9 @@ export class SessionStore {
     this.#db.transaction(() => {
       const row = this.get(id);
       if (!row) return;
+      // Its idempotency keys stay (until they age out): a retry of the create is told it was
+      // deleted rather than making the session again.
       this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
-      this.#db.prepare('DELETE FROM idempotency_keys WHERE session_id = ?').run(id);
       appendOutbox(this.#db, {
         entity: 'session',
         entityId: id,

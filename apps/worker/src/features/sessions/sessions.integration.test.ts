@@ -189,6 +189,19 @@ describe('sessions on real git worktrees', () => {
     const dave = await tw.fetchAs('dave')('/sessions', { json: { repo: repoDir }, headers });
     expect(dave.status).toBe(201);
     expect(((await dave.json()) as SessionBody).session.id).not.toBe(ids[0]);
+    // Deleted since: a late retry is told so, and makes no new session.
+    expect((await carol(`/sessions/${ids[0]}`, { method: 'DELETE' })).status).toBe(204);
+    const late = await carol('/sessions', { json: { repo: repoDir }, headers });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toContain(
+      'has been deleted',
+    );
+    const left = (await (await carol('/sessions')).json()) as { sessions: unknown[] };
+    expect(left.sessions).toHaveLength(0);
+    // A key past its time is forgotten: the same request makes a new session.
+    tw.worker.sessions.store.pruneIdempotent(0);
+    const again = await carol('/sessions', { json: { repo: repoDir }, headers });
+    expect(again.status).toBe(201);
   });
 
   it("hides another user's session behind 404", async () => {
