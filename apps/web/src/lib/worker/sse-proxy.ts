@@ -13,6 +13,12 @@ import {
 
 /** What the relay holds for a browser that reads slowly before it pauses the worker's stream. */
 const RELAY_BUFFER_BYTES = 64 * 1024;
+/**
+ * The first bytes of every relayed stream, an SSE comment. Next sends a route's response
+ * headers with its first body chunk; a resume of a run that is waiting (on a permission, on
+ * the model) would otherwise hear nothing until the next event or heartbeat, up to 15 s.
+ */
+const OPENING = new TextEncoder().encode(': connected\n\n');
 
 /**
  * Opens a worker SSE stream (chat run or resume) and passes it to the browser. The worker's
@@ -59,6 +65,7 @@ function relaySse(
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        controller.enqueue(OPENING);
         const finish = () => {
           if (!open) return;
           open = false;

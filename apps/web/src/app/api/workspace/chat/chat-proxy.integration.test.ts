@@ -102,6 +102,36 @@ describe('chat through the web route handlers (next start → worker → real Cl
     expect(history.messages[1]).toMatchObject({ content: 'z'.repeat(24), status: 'completed' });
   });
 
+  it('answers a resume at once even when nothing new has happened yet', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    standIn.script({
+      blocks: [{ type: 'text', text: 'abcd', chunks: 4 }],
+      hold: { afterChunks: 2, until: held },
+    });
+    const browser = new AbortController();
+    const first = await readSse(
+      await api('/api/workspace/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId, message: 'hold on' }),
+        signal: browser.signal,
+      }),
+      { until: (_e, all) => all.filter((e) => typeOf(e) === 'text').length >= 2 },
+    );
+    browser.abort();
+    // The run waits; a reconnecting browser must hear back now, not at the next heartbeat.
+    const asked = Date.now();
+    const resumed = await api(`/api/workspace/chat/${sessionId}/stream`, {
+      headers: { 'Last-Event-ID': String(first.events.at(-1)!.id) },
+    });
+    expect(resumed.status).toBe(200);
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    release();
+    const rest = await readSse(resumed, { until: untilDone });
+    expect(textOf([...first.events, ...rest.events])).toBe('abcd');
+  });
+
   it('relays stop, permission and validation answers in the contract shape', async () => {
     const stop = await api(`/api/workspace/chat/${sessionId}/stop`, { method: 'POST' });
     expect(await stop.json()).toEqual({ stopped: false });
