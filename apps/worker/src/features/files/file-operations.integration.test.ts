@@ -232,6 +232,20 @@ describe('creating, moving and deleting files and folders in the worktree', () =
         })
       ).status,
     ).toBe(403);
+    // Through a loop too: a 403 that says so, on every route (not a 500).
+    for (const [route, init] of [
+      [`/file?path=loop-a`, {}],
+      [`/file?path=loop-a/x`, {}],
+      [`/files?path=loop-b`, {}],
+      [`/file`, { method: 'PUT', json: { path: 'loop-a/x', content: 'x' } }],
+      [`/file`, { method: 'PUT', json: { path: 'loop-a', content: 'x', createOnly: true } }],
+      [`/folder`, { method: 'POST', json: { path: 'loop-a/new' } }],
+      [`/file?path=loop-a/x`, { method: 'DELETE' }],
+    ] as const) {
+      const answer = await alice(`/sessions/${id}${route}`, init);
+      expect(answer.status, route).toBe(403);
+      expect(JSON.stringify(await answer.json()), route).toContain('loops');
+    }
 
     // Renamed and moved: the link goes, pointing where it did; what it points to stays put.
     const renamed = await move('out-dir', 'moved/out-dir-renamed');

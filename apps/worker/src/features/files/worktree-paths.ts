@@ -23,6 +23,11 @@ function outside(): AppError {
   return new AppError('forbidden', 'Path is outside the worktree');
 }
 
+/** A path through links that lead back to each other: refused like one that leads out. */
+function loops(): AppError {
+  return new AppError('forbidden', 'Path goes through a symbolic link that loops');
+}
+
 /**
  * Resolves `relative` inside the worktree and checks, on the real filesystem, that it stays
  * there: lexically first (`..`, absolute), then after following symlinks, so a link to `/etc`
@@ -43,6 +48,7 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
     } catch (error) {
       // ENOTDIR: a path through a file (e.g. `.git/config` where `.git` is a file) is missing too.
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw loops();
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       missing.unshift(path.basename(existing));
       existing = path.dirname(existing);
@@ -53,7 +59,9 @@ export async function resolveInWorktree(worktree: string, relative: string): Pro
     real = await realpath(existing);
   } catch (error) {
     // A dangling symlink: where it points cannot be checked, so it is not followed.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw outside();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw outside();
+    if (code === 'ELOOP') throw loops();
     throw error;
   }
   if (!isInside(root, real)) throw outside();
@@ -128,6 +136,7 @@ export async function resolveEntryInWorktree(
   const location = path.join(parent.absolute, name);
   const info = await lstat(location).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    if (error.code === 'ELOOP') throw loops();
     throw error;
   });
   const entryRelative = parent.relative ? `${parent.relative}/${name}` : name;
