@@ -2,7 +2,16 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { env } = await import('./env');
-  const config = env();
+  let config: ReturnType<typeof env>;
+  try {
+    config = env();
+  } catch (error) {
+    // Next would log this and go on answering every request with a bare 500. Stop instead:
+    // `pnpm start` shows the error, and gives up if it happens again and again.
+    // eslint-disable-next-line no-console -- the operator needs to see why it stopped
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
   if (config.mode !== 'local') return;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const base = `http://${host}:${config.port}`;

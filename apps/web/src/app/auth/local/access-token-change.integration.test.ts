@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import { makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const NEXT_BIN = path.resolve(import.meta.dirname, '../../../../node_modules/next/dist/bin/next');
 const FIRST = 'first-owner-token-0123456789';
@@ -38,7 +38,7 @@ async function signIn(url: string, token: string): Promise<string> {
 const preferences = async (url: string, cookie: string) =>
   (await fetch(`${url}/api/user/preferences`, { headers: { cookie } })).status;
 
-describe('local mode: a new GROVE_ACCESS_TOKEN', () => {
+describe('local mode: the access token', () => {
   let web: StartedProcess | undefined;
   const temp = makeTempDir('grove-token-change-');
   const dataDir = path.join(temp.dir, 'data');
@@ -47,6 +47,8 @@ describe('local mode: a new GROVE_ACCESS_TOKEN', () => {
     await web?.stop();
     web = undefined;
   });
+
+  afterAll(() => temp.cleanup());
 
   it('signs out every browser that signed in with the old one; a restart alone does not', async () => {
     let started = await startWeb(dataDir, FIRST);
@@ -69,6 +71,23 @@ describe('local mode: a new GROVE_ACCESS_TOKEN', () => {
     web = started;
     expect(await preferences(started.url, cookie)).toBe(401);
     expect(await preferences(started.url, await signIn(started.url, SECOND))).toBe(200);
-    temp.cleanup();
+  });
+
+  it('stops the web app at start when a setting is invalid, saying which', async () => {
+    const started = await startWeb(dataDir, 'short');
+    web = started;
+    // It may print "Ready" first; it must not go on answering every request with a 500.
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('still running 15 s later')), 15_000);
+      started.child.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+      if (started.child.exitCode !== null) resolve(started.child.exitCode);
+    });
+    expect(code).toBe(1);
+    expect(started.output.join('\n')).toContain(
+      'GROVE_ACCESS_TOKEN must be at least 16 characters',
+    );
   });
 });
