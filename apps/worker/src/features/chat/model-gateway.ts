@@ -55,6 +55,10 @@ export async function startModelGateway(options: {
     options.upstream.endsWith('/') ? options.upstream : `${options.upstream}/`,
   );
   const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+  const configured =
+    upstream.origin === new URL(ANTHROPIC_API_URL).origin
+      ? ''
+      : " (the worker's ANTHROPIC_BASE_URL)";
   /** Digests of the keys of runs in progress. */
   const live = new Set<string>();
 
@@ -92,7 +96,11 @@ export async function startModelGateway(options: {
         res.end(
           JSON.stringify({
             type: 'error',
-            error: { type: 'api_error', message: 'The model API could not be reached' },
+            error: {
+              type: 'api_error',
+              // Named as the operator configured it: the engine only knows the gateway.
+              message: `The model API at ${upstream.origin}${configured} could not be reached: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+            },
           }),
         );
       } else res.destroy();
