@@ -163,6 +163,18 @@ test('a CRLF file with a BOM: an edit and a save change the edited line only', a
     expect(git('diff', '--numstat', '--', 'crlf.txt')).toBe('1\t1\tcrlf.txt\n');
   });
 
+  await test.step('a mixed file is saved in its majority ending, and mixed no more', async () => {
+    writeFileSync(path.join(worktree, 'mixed.txt'), 'a\r\nb\nc\r\nd\n');
+    await page.goto(`${stack.webUrl}/sessions/${sessionId}?file=mixed.txt`);
+    await expect(editor).toContainText('d');
+    await expect(endings).toHaveText('LF (mixed)');
+    await typeAtEndOf(2, '!');
+    await page.keyboard.press('ControlOrMeta+s');
+    await expect(page.getByText(/^Saved \d+ bytes$/)).toBeVisible();
+    expect(readFileSync(path.join(worktree, 'mixed.txt'), 'utf8')).toBe('a\nb!\nc\nd\n');
+    await expect(endings).toHaveText('LF');
+  });
+
   expect(errors).toEqual([]);
 });
 

@@ -102,6 +102,11 @@ export function CodeEditor({
       });
       version.current = result.version;
       savedDoc.current = doc;
+      // Written in one convention now: a mixed file is mixed no more.
+      if (format.current.mixed) {
+        format.current = { ...format.current, mixed: false };
+        setShownFormat(format.current);
+      }
       // Edits typed while it was saving are still unsaved (and their draft stays).
       const stillDirty = view.current?.state.doc !== doc;
       setDirty(stillDirty);
