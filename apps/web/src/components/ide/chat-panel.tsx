@@ -204,6 +204,7 @@ function runAnnouncement(items: ChatItem[]): string {
     case 'stopped':
       return 'The run was stopped.';
     default:
-      return `The run ended: ${last.error?.message ?? last.status}.`;
+      // One full stop, whether or not the message brings its own.
+      return `The run ended: ${(last.error?.message ?? last.status).replace(/[.!?]+$/, '')}.`;
   }
 }

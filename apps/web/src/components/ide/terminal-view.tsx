@@ -190,7 +190,9 @@ function TerminalStatusLine({
     <div className="terminal-status small" role="status">
       {status.kind === 'connecting' && 'Connecting…'}
       {status.kind === 'reconnecting' &&
-        `Connection lost (${status.reason}); reconnecting in ${Math.ceil(status.inMs / 1000)}s…`}
+        (status.waiting
+          ? `Waiting for a free terminal (${status.reason}); trying again in ${Math.ceil(status.inMs / 1000)}s…`
+          : `Connection lost (${status.reason}); reconnecting in ${Math.ceil(status.inMs / 1000)}s…`)}
       {status.kind === 'failed' && <span className="error">{status.message}</span>}
       {status.kind === 'exited' && (
         <>

@@ -14,7 +14,8 @@ const CLOSE_TERMINAL_GONE = 4004;
 export type TerminalStatus =
   | { kind: 'connecting' }
   | { kind: 'connected' }
-  | { kind: 'reconnecting'; inMs: number; reason: string }
+  /** `waiting`: nothing was lost; the terminal waits for a free slot under the user's limit. */
+  | { kind: 'reconnecting'; inMs: number; reason: string; waiting?: boolean }
   | { kind: 'exited'; exitCode: number | null }
   | { kind: 'failed'; message: string };
 
@@ -168,7 +169,8 @@ export class TerminalConnection {
       }
       const retryAfterMs =
         error instanceof ApiError && error.retryAfter ? error.retryAfter * 1000 : undefined;
-      this.#retry(error instanceof Error ? error.message : String(error), retryAfterMs);
+      const waiting = error instanceof ApiError && error.code === 'terminal_limit';
+      this.#retry(error instanceof Error ? error.message : String(error), retryAfterMs, waiting);
       return;
     }
     if (this.#disposed) return;
@@ -291,11 +293,11 @@ export class TerminalConnection {
     this.#retry(reason || `connection closed (${code})`);
   }
 
-  #retry(reason: string, atLeastMs = 0): void {
+  #retry(reason: string, atLeastMs = 0, waiting = false): void {
     if (this.#disposed) return;
     const inMs = Math.max(atLeastMs, backoffDelay(this.#attempt));
     this.#attempt += 1;
-    this.#options.onStatus({ kind: 'reconnecting', inMs, reason });
+    this.#options.onStatus({ kind: 'reconnecting', inMs, reason, ...(waiting ? { waiting } : {}) });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#connect();
