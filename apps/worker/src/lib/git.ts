@@ -55,6 +55,15 @@ export interface GitProgress {
   percent: number;
 }
 
+/**
+ * simple-git names a stage by the first word of git's progress line, and the lines the remote
+ * side prints ("remote: Counting objects: 75%") all come out as `remote:`: that is the remote
+ * preparing what it sends.
+ */
+export function progressStage(stage: string): string {
+  return stage === 'remote:' ? 'preparing' : stage;
+}
+
 export function createGit(
   baseDir: string,
   options: GitEnvOptions,
@@ -73,7 +82,7 @@ export function createGit(
     ...(onProgress
       ? {
           progress: (event: SimpleGitProgressEvent) =>
-            onProgress({ stage: event.stage, percent: event.progress }),
+            onProgress({ stage: progressStage(event.stage), percent: event.progress }),
         }
       : {}),
   });
