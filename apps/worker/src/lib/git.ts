@@ -45,10 +45,6 @@ export function buildGitEnv(
   return env;
 }
 
-/**
- * A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment,
- * plus `extraEnv` (e.g. GIT_INDEX_FILE for a scratch index).
- */
 /** What a long git transfer reports while it runs (from `--progress` on stderr). */
 export interface GitProgress {
   stage: string;
@@ -64,6 +60,10 @@ export function progressStage(stage: string): string {
   return stage === 'remote:' ? 'preparing' : stage;
 }
 
+/**
+ * A simple-git client for `baseDir` whose processes see only `buildGitEnv`'s environment,
+ * plus `extraEnv` (e.g. GIT_INDEX_FILE for a scratch index).
+ */
 export function createGit(
   baseDir: string,
   options: GitEnvOptions,
