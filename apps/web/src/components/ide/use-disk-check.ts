@@ -69,12 +69,13 @@ export function useDiskCheck({
     checked.current = key;
     diskReading.current = true;
     let cancelled = false;
+    const versionAtRead = open.version.current;
     const react = (read: WorktreeFile | 'missing') => {
       const editor = open.view.current;
       const file = open.loaded.current;
       if (cancelled || !editor || file?.path !== readyPath) return;
       const reaction = diskReaction(
-        { dirty: file.dirty, version: open.version.current, missing },
+        { dirty: file.dirty, version: open.version.current, missing, versionAtRead },
         read,
       );
       if (reaction === 'unchanged') return;

@@ -20,6 +20,14 @@ describe('diskReaction', () => {
     expect(diskReaction(edited, { version: 'v2' })).toBe('changed-under-edits');
   });
 
+  it('ignores an answer sent before a save that ended while it was on its way', () => {
+    // Read at v1, saved as v2 meanwhile: the answer (v1) is older than what the editor holds.
+    const saved = { ...clean, version: 'v2', versionAtRead: 'v1' };
+    expect(diskReaction(saved, { version: 'v1' })).toBe('unchanged');
+    expect(diskReaction(saved, 'missing')).toBe('unchanged');
+    expect(diskReaction({ ...saved, versionAtRead: 'v2' }, { version: 'v3' })).toBe('reload');
+  });
+
   it('notices a deleted file coming back, as it was or changed', () => {
     expect(diskReaction({ ...clean, missing: true }, { version: 'v1' })).toBe('back');
     expect(diskReaction({ ...clean, missing: true }, { version: 'v2' })).toBe('reload');

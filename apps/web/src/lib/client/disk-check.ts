@@ -23,10 +23,16 @@ export interface OpenFile {
   version: string | undefined;
   /** The last read found the file deleted. */
   missing: boolean;
+  /**
+   * `version` when the read was sent. A save (or another read) that ended meanwhile moved it:
+   * the answer may then predate that save, and is not news (the next check reads again).
+   */
+  versionAtRead?: string | undefined;
 }
 
 /** `read` is the file's version on disk now, or `missing` for a 404. */
 export function diskReaction(open: OpenFile, read: { version: string } | 'missing'): DiskReaction {
+  if ('versionAtRead' in open && open.versionAtRead !== open.version) return 'unchanged';
   if (read === 'missing') return open.dirty ? 'deleted-under-edits' : 'deleted';
   if (read.version === open.version) return open.missing ? 'back' : 'unchanged';
   return open.dirty ? 'changed-under-edits' : 'reload';
