@@ -3,9 +3,27 @@ import path from 'node:path';
 
 import { expect, type Page } from '@playwright/test';
 
+import { freePort, startStack, type Stack } from '../src/testing/stack';
+
 export const SCREENSHOT_DIR = path.join(import.meta.dirname, 'screenshots');
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+
+/**
+ * The built stack on a web port chosen up front, so the worker accepts terminal sockets from
+ * the page's origin, with bash as the terminal's shell.
+ */
+export async function startBrowserStack(env: Record<string, string> = {}): Promise<Stack> {
+  const port = await freePort();
+  return startStack(
+    {
+      GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      GROVE_TERMINAL_SHELL: '/bin/bash',
+      ...env,
+    },
+    { webPort: port },
+  );
+}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -17,19 +17,14 @@ import {
 } from '@grove/testkit';
 import { expect, test, type Dialog, type Page } from '@playwright/test';
 
-import {
-  freePort,
-  startStack,
-  TEST_ACCESS_TOKEN,
-  WORKER_ENTRY,
-  type Stack,
-} from '../src/testing/stack';
+import { TEST_ACCESS_TOKEN, WORKER_ENTRY, type Stack } from '../src/testing/stack';
 
 import {
   DESKTOP,
   expectTerminalToContain,
   PHONE,
   screenshot,
+  startBrowserStack,
   terminalOverflow,
   terminalText,
   watchPageErrors,
@@ -47,18 +42,11 @@ test.beforeAll(async () => {
   const home = path.join(temp.dir, 'home');
   mkdirSync(home);
   standIn = await startAnthropicStandIn();
-  const port = await freePort();
-  stack = await startStack(
-    {
-      // The browser's origin: the worker accepts terminal sockets only from it.
-      GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
-      ANTHROPIC_API_KEY: 'sk-ant-e2e',
-      ANTHROPIC_BASE_URL: standIn.url,
-      GROVE_TERMINAL_HOME: home,
-      GROVE_TERMINAL_SHELL: '/bin/bash',
-    },
-    { webPort: port },
-  );
+  stack = await startBrowserStack({
+    ANTHROPIC_API_KEY: 'sk-ant-e2e',
+    ANTHROPIC_BASE_URL: standIn.url,
+    GROVE_TERMINAL_HOME: home,
+  });
 });
 
 test.afterAll(async () => {

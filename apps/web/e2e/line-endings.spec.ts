@@ -5,15 +5,9 @@ import path from 'node:path';
 import { createSourceRepo, makeTempDir } from '@grove/testkit';
 import { expect, test, type Dialog, type Page } from '@playwright/test';
 
-import {
-  freePort,
-  startStack,
-  TEST_ACCESS_TOKEN,
-  WORKER_ENTRY,
-  type Stack,
-} from '../src/testing/stack';
+import { TEST_ACCESS_TOKEN, WORKER_ENTRY, type Stack } from '../src/testing/stack';
 
-import { DESKTOP, watchPageErrors } from './helpers';
+import { DESKTOP, startBrowserStack, watchPageErrors } from './helpers';
 
 /**
  * The editor keeps a file's line endings and BOM: an edit of one line of a CRLF file with a
@@ -28,12 +22,7 @@ test.beforeAll(async () => {
   expect(existsSync(WORKER_ENTRY), 'build the worker first').toBe(true);
   temp = makeTempDir('grove-e2e-eol-');
   repo = createSourceRepo(path.join(temp.dir, 'origin'), { files: 1 });
-  const port = await freePort();
-  stack = await startStack(
-    // The browser's origin: the worker accepts terminal sockets only from it.
-    { GROVE_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, GROVE_TERMINAL_SHELL: '/bin/bash' },
-    { webPort: port },
-  );
+  stack = await startBrowserStack();
 });
 
 test.afterAll(async () => {

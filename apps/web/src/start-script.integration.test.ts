@@ -6,9 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeShellHome, makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { freePort, signIn, TEST_ACCESS_TOKEN, WORKER_ENTRY } from '@/testing/stack';
+import { freePort, ROOT, signIn, TEST_ACCESS_TOKEN, WORKER_ENTRY } from '@/testing/stack';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const START = path.join(ROOT, 'scripts/start.mjs');
 
 /** Polls `check` until it returns something other than undefined. */

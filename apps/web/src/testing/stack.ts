@@ -3,9 +3,10 @@ import path from 'node:path';
 
 import { makeShellHome, makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
+/** The repository's root, and the web app's `next` command, for tests that start processes. */
+export const ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const WORKER_ENTRY = path.join(ROOT, 'apps/worker/dist/main.js');
-const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
+export const NEXT_BIN = path.join(ROOT, 'apps/web/node_modules/next/dist/bin/next');
 
 /** The origin the test browser pretends to have; the worker allows terminal sockets from it. */
 export const TEST_WEB_ORIGIN = 'http://web.grove.test';

@@ -5,10 +5,19 @@ import type { Terminal } from './terminal';
 /** Retry hint for a refused terminal (the user has to close one first). */
 const TERMINAL_LIMIT_RETRY_AFTER_SECONDS = 10;
 
+/** The user's terminals that still have their shell, counted per session. */
+function liveBySession(terminals: Iterable<Terminal>, userId: string): Map<string, number> {
+  const live = new Map<string, number>();
+  for (const terminal of terminals)
+    if (terminal.userId === userId && terminal.running)
+      live.set(terminal.sessionId, (live.get(terminal.sessionId) ?? 0) + 1);
+  return live;
+}
+
 /** How many of `terminals` are the user's and still have their shell. */
 export function countLiveTerminals(terminals: Iterable<Terminal>, userId: string): number {
   let n = 0;
-  for (const terminal of terminals) if (terminal.userId === userId && terminal.running) n++;
+  for (const count of liveBySession(terminals, userId).values()) n += count;
   return n;
 }
 
@@ -23,10 +32,7 @@ export function assertUnderTerminalLimit(
   maxPerUser: number,
   describeSession: (sessionId: string) => string,
 ): void {
-  const live = new Map<string, number>();
-  for (const terminal of terminals)
-    if (terminal.userId === userId && terminal.running)
-      live.set(terminal.sessionId, (live.get(terminal.sessionId) ?? 0) + 1);
+  const live = liveBySession(terminals, userId);
   const total = [...live.values()].reduce((sum, n) => sum + n, 0);
   if (total < maxPerUser) return;
   const where = [...live].map(([sessionId, n]) => `${n} in ${describeSession(sessionId)}`);

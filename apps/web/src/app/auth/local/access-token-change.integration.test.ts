@@ -3,7 +3,8 @@ import path from 'node:path';
 import { makeTempDir, startProcess, type StartedProcess } from '@grove/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
-const NEXT_BIN = path.resolve(import.meta.dirname, '../../../../node_modules/next/dist/bin/next');
+import { NEXT_BIN, ROOT } from '@/testing/stack';
+
 const FIRST = 'first-owner-token-0123456789';
 const SECOND = 'second-owner-token-0123456789';
 
@@ -13,7 +14,7 @@ async function startWeb(dataDir: string, token: string) {
     process.execPath,
     [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', '0'],
     {
-      cwd: path.resolve(import.meta.dirname, '../../../..'),
+      cwd: path.join(ROOT, 'apps/web'),
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
