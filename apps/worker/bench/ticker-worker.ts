@@ -19,7 +19,9 @@ const TICKS = Number(process.env.TICKS ?? 200);
 export const tickerEngine: ChatEngine = {
   name: 'ticker',
   async *run(input): AsyncGenerator<EngineOutput> {
-    for (let i = 0; i < TICKS && !input.signal.aborted; i++) {
+    // "tick <n>": a run of n events (the benchmark's short runs); otherwise TICKS.
+    const ticks = Number(/^tick (\d+)$/.exec(input.prompt)?.[1] ?? TICKS);
+    for (let i = 0; i < ticks && !input.signal.aborted; i++) {
       await sleep(TICK_MS);
       yield {
         type: 'text',
