@@ -98,6 +98,15 @@ describe('git workflow against a GitHub stand-in', () => {
     temp?.cleanup();
   });
 
+  it("asks the remote for its HEAD once for a repository's first session", () => {
+    // Once before the session's row is written (it shows the base branch while the mirror is
+    // built), and the mirror built next uses that answer.
+    const asked = readFileSync(argvLog, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('ls-remote'));
+    expect(asked).toHaveLength(1);
+  });
+
   it('write → status → diff → commit → push → branch on origin → PR with the chosen base', async () => {
     const put = await alice(`/sessions/${id}/file`, {
       method: 'PUT',

@@ -26,6 +26,9 @@ export interface RepoMirrorsOptions {
   logger: Logger;
 }
 
+/** How long the remote's HEAD, heard before a create, stands in for asking again. */
+const HEARD_HEAD_FRESH_MS = 60_000;
+
 export interface MirrorInfo {
   path: string;
   defaultBranch: string;
@@ -43,6 +46,12 @@ export class RepoMirrors {
   readonly #lastFetch = new Map<string, number>();
   /** Default branch per mirror, read from its config once: a git spawn saved per create. */
   readonly #defaultBranch = new Map<string, string>();
+  /**
+   * The remote's HEAD as `defaultBranchOf` just heard it, for the mirror built next to use
+   * rather than ask the remote again (one round trip saved on a repository's first session).
+   * Taken once, and only while fresh.
+   */
+  readonly #heardHead = new Map<string, { branch: string; at: number }>();
 
   constructor(options: RepoMirrorsOptions) {
     this.#options = options;
@@ -96,7 +105,7 @@ export class RepoMirrors {
   /**
    * The branch a session of `source` starts from when none is asked for, known before any
    * git work: the mirror's (what `ensure` answers) when there is one, else the remote's HEAD
-   * (`git ls-remote --symref`, which writes nothing; the mirror built next asks again). No
+   * (`git ls-remote --symref`, which writes nothing; the mirror built next uses it). No
    * lock needed: a mirror appears whole (renamed into place) or not at all.
    */
   async defaultBranchOf(source: RepoSource, token?: string): Promise<string> {
@@ -107,7 +116,13 @@ export class RepoMirrors {
     }
     try {
       await mkdir(this.root, { recursive: true });
-      return await remoteHead(createGit(this.root, options), source.remoteUrl, source.remoteUrl);
+      const branch = await remoteHead(
+        createGit(this.root, options),
+        source.remoteUrl,
+        source.remoteUrl,
+      );
+      this.#heardHead.set(source.key, { branch, at: Date.now() });
+      return branch;
     } catch (error) {
       throw unavailable(source, error, token ? [token] : []);
     }
@@ -167,7 +182,8 @@ export class RepoMirrors {
     // No background gc racing with worktree operations; maintenance runs under the lock.
     await mirrorGit.raw(['config', 'gc.auto', '0']);
     await mirrorGit.raw(['config', 'maintenance.auto', 'false']);
-    const defaultBranch = await remoteHead(mirrorGit, 'origin', source.remoteUrl);
+    const defaultBranch =
+      this.#takeHeardHead(source.key) ?? (await remoteHead(mirrorGit, 'origin', source.remoteUrl));
     await mirrorGit.raw(['config', 'grove.defaultbranch', defaultBranch]);
     // --progress: the first fetch of a large repository is what a user waits for; they see it.
     await createGit(tmp, options, {}, onProgress).raw([
@@ -178,6 +194,12 @@ export class RepoMirrors {
       'origin',
     ]);
     return defaultBranch;
+  }
+
+  #takeHeardHead(key: string): string | undefined {
+    const heard = this.#heardHead.get(key);
+    this.#heardHead.delete(key);
+    return heard && Date.now() - heard.at < HEARD_HEAD_FRESH_MS ? heard.branch : undefined;
   }
 
   async #fetch(
