@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, createServer } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -45,5 +46,50 @@ describe('model gateway', () => {
     expect(error.message).toBe(
       `The model API at ${upstream} (the worker's ANTHROPIC_BASE_URL) could not be reached: ECONNREFUSED`,
     );
+  });
+
+  it('sends the real key to the configured API only, whatever the request target', async () => {
+    const heard: { url: string | undefined; key: string | undefined }[] = [];
+    const listen = async (path: string) => {
+      const server = createHttpServer((req, res) => {
+        heard.push({ url: `${path}${req.url}`, key: req.headers['x-api-key'] as string });
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+    };
+    const api = await listen('api');
+    const elsewhere = await listen('elsewhere');
+    try {
+      gateway = await startModelGateway({ apiKey: 'real', upstream: `${api.url}/anthropic` });
+      const key = gateway.issue().key;
+      const { port } = new URL(gateway.url);
+      /** One raw request (fetch cannot send an absolute-form target); the status line. */
+      const raw = (target: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () =>
+            socket.write(
+              `GET ${target} HTTP/1.1\r\nhost: x\r\nx-api-key: ${key}\r\nconnection: close\r\n\r\n`,
+            ),
+          );
+          let answer = '';
+          socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+          socket.on('end', () => resolve(answer.split('\r\n')[0]!));
+          socket.on('error', reject);
+        });
+      for (const target of [
+        `${elsewhere.url}/steal`,
+        `/${elsewhere.url}/steal`,
+        `//127.0.0.1:${new URL(elsewhere.url).port}/steal`,
+        '/../v1/messages',
+        '/%2e%2e/v1/messages',
+      ])
+        expect(await raw(target), target).toBe('HTTP/1.1 400 Bad Request');
+      expect(await raw('/v1/messages')).toBe('HTTP/1.1 200 OK');
+      expect(heard).toEqual([{ url: 'api/anthropic/v1/messages', key: 'real' }]);
+    } finally {
+      api.server.close();
+      elsewhere.server.close();
+    }
   });
 });

@@ -40,6 +40,17 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string | stri
 }
 
 /**
+ * Where a request for `requestTarget` goes upstream: a path of the configured API (under its
+ * base path), or undefined for anything else.
+ */
+function upstreamTarget(requestTarget: string | undefined, upstream: URL): URL | undefined {
+  if (!requestTarget?.startsWith('/') || requestTarget.startsWith('//')) return undefined;
+  const target = new URL(requestTarget.slice(1), upstream);
+  const inside = target.origin === upstream.origin && target.pathname.startsWith(upstream.pathname);
+  return inside ? target : undefined;
+}
+
+/**
  * A loopback gateway between the engine and the model API, so that the operator's
  * ANTHROPIC_API_KEY never enters the engine's process: the engine (and so every command its
  * Bash tool runs, which inherits its environment) holds only a key issued for its run, which
@@ -76,7 +87,23 @@ export async function startModelGateway(options: {
       req.resume();
       return;
     }
-    const target = new URL((req.url ?? '/').replace(/^\/+/, ''), upstream);
+    const target = upstreamTarget(req.url, upstream);
+    if (!target) {
+      // An absolute-form target (`GET http://elsewhere/`, as sent to a proxy) or a path that
+      // resolves outside the API: the real key goes to the configured API and nowhere else.
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: 'The model gateway only forwards paths of the configured model API',
+          },
+        }),
+      );
+      req.resume();
+      return;
+    }
     const outgoing = send(
       target,
       {
