@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -8,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createSourceRepo, makeTempDir } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +287,34 @@ describe('creating, moving and deleting files and folders in the worktree', () =
     for (const name of ['out-dir', 'out-file', 'dangling', 'loop-a'])
       expect(after).not.toContain(name);
     expect(after).toContain('loop-b');
+  });
+
+  it('refuses a FIFO at once, to read or write, and leaves it as it was', async () => {
+    execFileSync('mkfifo', [at('pipe')]);
+    const within = <T>(answer: Promise<T>) =>
+      Promise.race([
+        answer,
+        sleep(3_000).then(() => {
+          throw new Error('no answer within 3 s: the open waits on the FIFO');
+        }),
+      ]);
+    // More than libuv's four threads: none of them may be held by an open that waits.
+    const reads = Array.from({ length: 6 }, () => within(alice(`/sessions/${id}/file?path=pipe`)));
+    const writes = [{}, { baseVersion: '0'.repeat(64) }].map((extra) =>
+      within(
+        alice(`/sessions/${id}/file`, {
+          method: 'PUT',
+          json: { path: 'pipe', content: 'x', ...extra },
+        }),
+      ),
+    );
+    for (const answer of await Promise.all([...reads, ...writes])) {
+      expect(answer.status).toBe(400);
+      expect((await errorOf(answer)).message).toBe('Not a regular file');
+    }
+    expect((await within(alice(`/sessions/${id}/file?path=README.md`))).status).toBe(200);
+    expect(lstatSync(at('pipe')).isFIFO()).toBe(true);
+    await remove('pipe');
   });
 
   it('deletes a file, and a folder with everything in it', async () => {

@@ -85,7 +85,16 @@ export class FileService {
     refuseGitInternal(resolved.asked, resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such file');
     // O_NOFOLLOW on the resolved real path: a link swapped in after the check is not followed.
-    const handle = await open(resolved.absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO opens at once (and is refused below) rather than holding one of the
+    // few libuv threads, which every user's file operations share, until something writes to it.
+    const handle = await open(
+      resolved.absolute,
+      constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    ).catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'ELOOP'
+        ? new AppError('forbidden', 'path is a symbolic link')
+        : error;
+    });
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new AppError('bad_request', 'Not a regular file');
@@ -139,30 +148,37 @@ export class FileService {
     // Parents may have been created just now: check once more before writing.
     const again = await resolveInWorktree(row.worktree_path, resolved.relative);
     // With a base version the file must exist and is checked and written through one handle.
-    // Create-only: O_EXCL makes "nothing there yet" and the creation one step.
-    const flags = body.createOnly
-      ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-      : body.baseVersion === undefined
-        ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW
-        : constants.O_RDWR | constants.O_NOFOLLOW;
+    // Create-only: O_EXCL makes "nothing there yet" and the creation one step. O_NONBLOCK: as
+    // in read (a FIFO without a reader is ENXIO at once); O_TRUNC, which would cut a file
+    // before it is known to be one, is done after the check.
+    const flags =
+      constants.O_NOFOLLOW |
+      constants.O_NONBLOCK |
+      (body.createOnly
+        ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL
+        : body.baseVersion === undefined
+          ? constants.O_WRONLY | constants.O_CREAT
+          : constants.O_RDWR);
     const handle = await open(again.absolute, flags, 0o644).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new AppError('conflict', `${again.relative} already exists`);
       if (code === 'EISDIR') throw new AppError('bad_request', 'path is a directory');
       if (code === 'ELOOP') throw new AppError('forbidden', 'path is a symbolic link');
       if (code === 'ENOENT') throw changedOnDisk(again.relative, 'was deleted');
+      if (code === 'ENXIO') throw new AppError('bad_request', 'Not a regular file');
       throw error;
     });
     try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new AppError('bad_request', 'Not a regular file');
       if (body.baseVersion !== undefined) {
-        const info = await handle.stat();
-        if (!info.isFile()) throw new AppError('bad_request', 'Not a regular file');
         const current = info.size > MAX_FILE_BYTES ? undefined : versionOf(await handle.readFile());
         if (current !== body.baseVersion) throw changedOnDisk(again.relative, 'changed');
-        await handle.truncate(0);
-        await handle.write(data, 0, data.length, 0);
-      } else {
-        await handle.writeFile(data);
+      }
+      await handle.truncate(0);
+      for (let written = 0; written < data.length;) {
+        const { bytesWritten } = await handle.write(data, written, data.length - written, written);
+        written += bytesWritten;
       }
     } finally {
       await handle.close();
