@@ -158,4 +158,30 @@ describe('too many wrong tokens', () => {
 
     await expectSignedIn(await postForm({ token: TOKEN }, from('198.51.100.2')), '/');
   });
+
+  it("are not counted from another site's images or frames, which are refused", async () => {
+    const embedded = (dest: string, token: string) =>
+      GET(
+        new NextRequest(`${BASE}/auth/local?token=${token}`, {
+          headers: from('127.0.0.1', {
+            'sec-fetch-site': 'cross-site',
+            'sec-fetch-mode': dest === 'iframe' ? 'navigate' : 'no-cors',
+            'sec-fetch-dest': dest,
+          }),
+        }),
+      );
+    for (let i = 0; i < 120; i++) {
+      const answer = await embedded(['image', 'iframe', 'script', 'empty'][i % 4]!, `wrong-${i}`);
+      expect(answer.status).toBe(403);
+    }
+    expect((await embedded('image', TOKEN)).status).toBe(403);
+    // The owner's link still works, opened directly or followed from another site.
+    await expectSignedIn(await GET(new NextRequest(`${BASE}/auth/local?token=${TOKEN}`)), '/');
+    const followed = await GET(
+      new NextRequest(`${BASE}/auth/local?token=${TOKEN}`, {
+        headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'document' },
+      }),
+    );
+    await expectSignedIn(followed, '/');
+  });
 });

@@ -31,10 +31,25 @@ const signInFormSchema = z.object({
 export async function GET(req: NextRequest): Promise<Response> {
   const next = safeNextPath(req.nextUrl.searchParams.get('next'));
   try {
+    refuseEmbedded(req);
     return await signIn(req, req.nextUrl.searchParams.get('token') ?? '', next);
   } catch (error) {
     return signInError(req, error, next);
   }
+}
+
+/**
+ * The link is for opening, not for embedding: another site's image, script, frame or fetch of
+ * it is refused before the token is looked at. Counted as wrong tokens, a page's hidden images
+ * could use up the limit for everyone and keep the owner out for 15 minutes at a time. A link
+ * followed from another site (a top-level navigation) is checked as usual.
+ */
+function refuseEmbedded(req: NextRequest): void {
+  const site = req.headers.get('sec-fetch-site');
+  if (site !== 'cross-site' && site !== 'same-site') return;
+  const dest = req.headers.get('sec-fetch-dest');
+  if (dest === 'document' || dest === null) return;
+  throw new AppError('forbidden', 'Open the sign-in link itself; it cannot be embedded in a page');
 }
 
 /**
