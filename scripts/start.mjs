@@ -26,11 +26,15 @@ const env = {
   WORKER_PORT: process.env.WORKER_PORT ?? '3001',
   NODE_ENV: 'production',
 };
-// The worker accepts terminal sockets only from the web app's origin (as 127.0.0.1 and localhost).
-if (!env.GROVE_WEB_ORIGIN && !env.GROVE_ALLOWED_ORIGINS) {
+// The worker accepts terminal sockets only from the web app's origin (as 127.0.0.1 and
+// localhost), plus any GROVE_ALLOWED_ORIGINS. Set as GROVE_WEB_ORIGIN: the worker's default
+// (the web on port 3000) applies only when that is unset.
+if (!env.GROVE_WEB_ORIGIN) {
   const hosts =
     env.HOST === '127.0.0.1' || env.HOST === 'localhost' ? ['127.0.0.1', 'localhost'] : [env.HOST];
-  env.GROVE_ALLOWED_ORIGINS = hosts.map((host) => `http://${host}:${env.PORT}`).join(',');
+  const [web, ...aliases] = hosts.map((host) => `http://${host}:${env.PORT}`);
+  env.GROVE_WEB_ORIGIN = web;
+  env.GROVE_ALLOWED_ORIGINS = [...aliases, env.GROVE_ALLOWED_ORIGINS].filter(Boolean).join(',');
 }
 
 if (!process.argv.includes('--no-build')) {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -119,6 +120,25 @@ describe('pnpm start (scripts/start.mjs)', () => {
     );
     expect(startedPids(start.output, 'web')).toEqual([webPid]);
     expect(alive(webPid!)).toBe(true);
+
+    // Terminal sockets: the web's own origin only, not the default web on port 3000.
+    const upgrade = (origin: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${workerUrl}/terminals/abcdefghij0123/ws`, {
+          headers: { connection: 'Upgrade', upgrade: 'websocket', origin },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await upgrade('http://127.0.0.1:3000')).toBe(403);
+    expect(await upgrade('http://localhost:3000')).toBe(403);
+    // Past the origin check: refused for its (missing) ticket.
+    expect(await upgrade(webUrl)).toBe(401);
+    expect(await upgrade(webUrl.replace('127.0.0.1', 'localhost'))).toBe(401);
 
     expect(await start.stop()).toBe(0);
   });
