@@ -24,7 +24,8 @@ export function handleApiError(error: unknown, requestId?: string): NextResponse
       JSON.stringify({ level: 'error', requestId, msg: 'unhandled error', err: String(error) }),
     );
   }
-  const headers = new Headers({ 'cache-control': 'no-store' });
+  // nosniff here as well as in the proxy (proxy.ts), which the chat routes skip.
+  const headers = new Headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   if (requestId) headers.set('x-request-id', requestId);
   if (appError.rateLimit) headers.set('retry-after', String(appError.rateLimit.retryAfter));
   return NextResponse.json(appError.toBody(), { status: appError.status, headers });

@@ -136,7 +136,11 @@ export async function relayWorkerResponse(
   response: Response,
   requestId: string,
 ): Promise<Response> {
-  const headers = new Headers({ 'cache-control': 'no-store', 'x-request-id': requestId });
+  const headers = new Headers({
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-request-id': requestId,
+  });
   for (const name of ['retry-after', 'idempotent-replayed']) {
     const value = response.headers.get(name);
     if (value) headers.set(name, value);

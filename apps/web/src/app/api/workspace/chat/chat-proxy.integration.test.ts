@@ -72,6 +72,8 @@ describe('chat through the web route handlers (next start → worker → real Cl
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
+    // Set by the handlers themselves: the proxy (and its page headers) skips these routes.
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const arrivals: number[] = [];
     const first = await readSse(response, {
       onEvent: (event) => {
@@ -147,6 +149,8 @@ describe('chat through the web route handlers (next start → worker → real Cl
       body: JSON.stringify({ sessionId, message: '' }),
     });
     expect(bad.status).toBe(422);
+    for (const answer of [stop, unknown, bad])
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     const badId = await api(`/api/workspace/chat/${sessionId}/stream`, {
       headers: { 'Last-Event-ID': 'nope' },
     });
