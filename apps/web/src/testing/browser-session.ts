@@ -19,12 +19,16 @@ export class CookieJar {
   }
 }
 
-/** Follows redirects like a browser, sending the jar only to the web app's origin. */
+/**
+ * Follows redirects like a browser, sending the jar only to the web app's origin. With
+ * `stopBefore`, a redirect to a URL it matches is returned instead of followed.
+ */
 export async function browse(
   webUrl: string,
   jar: CookieJar,
   url: string,
   init: RequestInit = {},
+  stopBefore?: (url: URL) => boolean,
 ): Promise<Response> {
   let next = url;
   let request = init;
@@ -36,7 +40,9 @@ export async function browse(
     if (web) jar.take(response);
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) return response;
-    next = new URL(location, next).toString();
+    const target = new URL(location, next);
+    if (stopBefore?.(target)) return response;
+    next = target.toString();
     request = {};
   }
   throw new Error('too many redirects');

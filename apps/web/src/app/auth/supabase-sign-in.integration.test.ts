@@ -5,6 +5,33 @@ import { browse as browseAs, CookieJar } from '@/testing/browser-session';
 import { type Stack } from '@/testing/stack';
 import { startSupabaseStack, type SupabaseStack } from '@/testing/supabase-stack';
 
+/**
+ * The session the browser holds in Supabase's `sb-*` cookies: each cookie's chunks (`.0`,
+ * `.1`, …) joined, and a `base64-` value decoded (base64url of JSON), as @supabase/ssr reads them.
+ */
+function readSupabaseCookies(jar: CookieJar): Map<string, unknown> {
+  const chunks = new Map<string, { index: number; value: string }[]>();
+  for (const [name, { value }] of jar.cookies) {
+    const match = /^(sb-.+?)(?:\.(\d+))?$/.exec(name);
+    if (!match) continue;
+    const parts = chunks.get(match[1]!) ?? [];
+    parts.push({ index: Number(match[2] ?? 0), value });
+    chunks.set(match[1]!, parts);
+  }
+  const decoded = new Map<string, unknown>();
+  for (const [name, parts] of chunks) {
+    const joined = parts
+      .sort((a, b) => a.index - b.index)
+      .map((part) => part.value)
+      .join('');
+    const json = joined.startsWith('base64-')
+      ? Buffer.from(joined.slice('base64-'.length), 'base64url').toString('utf8')
+      : decodeURIComponent(joined);
+    decoded.set(name, JSON.parse(json));
+  }
+  return decoded;
+}
+
 describe('Supabase mode: GitHub sign-in end to end', () => {
   let github: GitHubStandIn;
   let supabase: SupabaseStandUp;
@@ -26,19 +53,74 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     await env?.stop();
   });
 
-  const browse = (jar: CookieJar, url: string, init: RequestInit = {}) =>
-    browseAs(stack.webUrl, jar, url, init);
+  const browse = (
+    jar: CookieJar,
+    url: string,
+    init: RequestInit = {},
+    stopBefore?: (url: URL) => boolean,
+  ) => browseAs(stack.webUrl, jar, url, init, stopBefore);
   /** The login page's form, asking to come back to /settings, followed through GitHub. */
-  const signInWithGitHub = (jar: CookieJar) =>
-    browse(jar, `${stack.webUrl}/auth/github`, {
-      method: 'POST',
-      headers: {
-        origin: stack.webUrl,
-        'sec-fetch-site': 'same-origin',
-        'content-type': 'application/x-www-form-urlencoded',
+  const signInWithGitHub = (jar: CookieJar, stopBefore?: (url: URL) => boolean) =>
+    browse(
+      jar,
+      `${stack.webUrl}/auth/github`,
+      {
+        method: 'POST',
+        headers: {
+          origin: stack.webUrl,
+          'sec-fetch-site': 'same-origin',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'next=%2Fsettings',
       },
-      body: 'next=%2Fsettings',
+      stopBefore,
+    );
+
+  /**
+   * The same sign-in, stopping at the callback to keep its own answer (the Set-Cookie lines
+   * that carry the new session), then on to the page asked for. `callbackHeaders` go to the
+   * callback only, e.g. the X-Forwarded-Proto of a TLS-terminating proxy.
+   */
+  const signInThroughCallback = async (
+    jar: CookieJar,
+    callbackHeaders: Record<string, string> = {},
+  ) => {
+    const toCallback = await signInWithGitHub(
+      jar,
+      (url) => url.origin === stack.webUrl && url.pathname === '/auth/callback',
+    );
+    const callbackUrl = new URL(toCallback.headers.get('location')!, toCallback.url);
+    expect(callbackUrl.pathname).toBe('/auth/callback');
+    const callback = await fetch(callbackUrl, {
+      headers: { cookie: jar.header(), ...callbackHeaders },
+      redirect: 'manual',
     });
+    jar.take(callback);
+    expect(callback.status).toBe(303);
+    const landed = await browse(
+      jar,
+      new URL(callback.headers.get('location')!, callbackUrl).toString(),
+    );
+    return { callback, landed };
+  };
+
+  /** No GitHub token, and no provider-token field, in any cookie the callback set. */
+  const expectNoGitHubTokenInCookies = (callback: Response, jar: CookieJar) => {
+    const secrets = [github.token, ...github.issuedTokens];
+    const lines = callback.headers.getSetCookie();
+    expect(lines.some((line) => line.startsWith('sb-'))).toBe(true);
+    for (const line of lines) {
+      for (const secret of secrets) expect(line).not.toContain(secret);
+    }
+    const held = readSupabaseCookies(jar);
+    const session = [...held].find(([name]) => /^sb-.+-auth-token$/.test(name))?.[1];
+    // Decoded for real: the session is there, with its Supabase tokens.
+    expect(session).toMatchObject({ access_token: expect.any(String) as string });
+    const decoded = JSON.stringify([...held]);
+    for (const secret of secrets) expect(decoded).not.toContain(secret);
+    expect(decoded).not.toContain('provider_token');
+    expect(decoded).not.toContain('provider_refresh_token');
+  };
 
   it('signs in with GitHub, vaults the token encrypted, lists repos, and signs out', async () => {
     const jar = new CookieJar();
@@ -58,7 +140,7 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     });
     expect(crossSite.status).toBe(403);
 
-    const landed = await signInWithGitHub(jar);
+    const { callback, landed } = await signInThroughCallback(jar);
     expect(landed.status).toBe(200);
     // Back on the page asked for, and the cookie that carried it across GitHub is gone.
     expect(landed.url).toBe(`${stack.webUrl}/settings`);
@@ -71,7 +153,11 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     for (const [, cookie] of session) {
       expect(cookie.attributes).toMatch(/HttpOnly/i);
       expect(cookie.attributes).toMatch(/SameSite=lax/i);
+      // Plain http here: a Secure cookie would not be kept by a browser on a non-local host.
+      expect(cookie.attributes).not.toMatch(/Secure/i);
     }
+    // The GitHub token went to the vault only: the session cookies carry Supabase's tokens.
+    expectNoGitHubTokenInCookies(callback, jar);
 
     // The database holds ciphertext, never the token.
     const rows = await supabase.sql<{ access_token_enc: string; github_login: string }[]>`
@@ -135,6 +221,22 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     const after = await browse(jar, `${stack.webUrl}/api/user/repos`);
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
+  it('marks the session cookies Secure when the browser came over https, still without the GitHub token', async () => {
+    const jar = new CookieJar();
+    // The callback as a TLS-terminating proxy forwards it.
+    const { callback, landed } = await signInThroughCallback(jar, {
+      'x-forwarded-proto': 'https',
+    });
+    expect(landed.url).toBe(`${stack.webUrl}/settings`);
+    const lines = callback.headers.getSetCookie().filter((line) => line.startsWith('sb-'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/;\s*Secure/i);
+    expectNoGitHubTokenInCookies(callback, jar);
+    // The vaulted token still serves the user.
+    const repos = await browse(jar, `${stack.webUrl}/api/user/repos`);
+    expect(repos.status).toBe(200);
   });
 
   it('refuses a GitHub account that is not on GROVE_ALLOWED_USERS: no session, no token kept', async () => {

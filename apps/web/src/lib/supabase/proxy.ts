@@ -2,8 +2,9 @@ import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 
 import { withNextPath } from '@/lib/auth/next-path';
+import { isHttpsRequest } from '@/lib/auth/secure-cookie';
 
-import { SUPABASE_COOKIE_OPTIONS } from './cookie-options';
+import { supabaseCookieOptions } from './cookie-options';
 
 /** Pages anyone may open; the rest send a signed-out browser to /auth/login. */
 const PUBLIC_PREFIXES = ['/auth', '/sign-in', '/api'];
@@ -21,7 +22,7 @@ export async function updateSession(
   });
 
   const client = createServerClient(supabase.url, supabase.anonKey, {
-    cookieOptions: SUPABASE_COOKIE_OPTIONS,
+    cookieOptions: supabaseCookieOptions(isHttpsRequest(request.headers, request.nextUrl)),
     cookies: {
       getAll() {
         return request.cookies.getAll();

@@ -1,11 +1,12 @@
 import 'server-only';
 
 import { createServerClient } from '@supabase/ssr';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 
 import { env } from '@/env';
+import { isHttpsRequest } from '@/lib/auth/secure-cookie';
 
-import { SUPABASE_COOKIE_OPTIONS } from './cookie-options';
+import { supabaseCookieOptions } from './cookie-options';
 
 /**
  * A Supabase client for one server request, acting as the signed-in user (their session in
@@ -16,7 +17,7 @@ export async function createClient() {
   const supabase = env().supabase!;
 
   return createServerClient(supabase.url, supabase.anonKey, {
-    cookieOptions: SUPABASE_COOKIE_OPTIONS,
+    cookieOptions: supabaseCookieOptions(isHttpsRequest(await headers())),
     cookies: {
       getAll() {
         return cookieStore.getAll();

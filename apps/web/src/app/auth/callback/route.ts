@@ -20,8 +20,8 @@ function back(path: string): NextResponse {
 /**
  * The end of GitHub OAuth: exchange the PKCE code for a Supabase session (cookies), and take
  * the GitHub provider token — Supabase hands it over only here, once — into the vault,
- * encrypted. Without a stored token the sign-in is refused (and the session ended): Grove
- * cannot work for a user whose GitHub token it does not hold.
+ * encrypted, and out of the session cookies. Without a stored token the sign-in is refused
+ * (and the session ended): Grove cannot work for a user whose GitHub token it does not hold.
  */
 export async function GET(req: NextRequest): Promise<Response> {
   if (env().mode !== 'supabase') return back('/sign-in');
@@ -62,6 +62,19 @@ export async function GET(req: NextRequest): Promise<Response> {
     );
     await supabase.auth.signOut();
     return back('/auth/login?error=token_not_stored');
+  }
+  // The exchange saved the whole session into the sb-* cookies, GitHub's provider_token and
+  // provider_refresh_token included; tokens never reach the browser, so now that the vault
+  // holds them the session is saved again without them. setSession checks the access token
+  // with Auth (GET /user) and stores Supabase's own tokens and the user only.
+  const { error: resaveError } = await supabase.auth.setSession({
+    access_token: session.access_token,
+    refresh_token: session.refresh_token,
+  });
+  if (resaveError) {
+    // Local scope drops the cookies before asking Auth, so they go even if Auth is unreachable.
+    await supabase.auth.signOut({ scope: 'local' });
+    return back('/auth/login?error=oauth_failed');
   }
   // The page the user asked for before signing in (set by /auth/github), checked again.
   const response = back(safeNextPath(req.cookies.get(NEXT_PATH_COOKIE)?.value));

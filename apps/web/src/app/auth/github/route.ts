@@ -6,6 +6,7 @@ import { handleApiError } from '@/lib/api/errors';
 import { MAX_FORM_BYTES, readBody } from '@/lib/api/request-body';
 import { assertSameOrigin } from '@/lib/api/with-user';
 import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
+import { isHttpsRequest } from '@/lib/auth/secure-cookie';
 import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
@@ -51,7 +52,7 @@ export async function POST(req: NextRequest): Promise<Response> {
       response.cookies.set(NEXT_PATH_COOKIE, next, {
         httpOnly: true,
         sameSite: 'lax',
-        secure: req.nextUrl.protocol === 'https:',
+        secure: isHttpsRequest(req.headers, req.nextUrl),
         path: '/auth/callback',
         maxAge: 600,
       });

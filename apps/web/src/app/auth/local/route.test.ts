@@ -92,6 +92,12 @@ describe('POST /auth/local (the sign-in form)', () => {
     }
   });
 
+  it('makes the cookie Secure when the browser came over https (a TLS-terminating proxy)', async () => {
+    const secure = (response: Response) => /;\s*Secure/i.test(response.headers.getSetCookie()[0]!);
+    expect(secure(await postForm({ token: TOKEN }))).toBe(false);
+    expect(secure(await postForm({ token: TOKEN }, { 'x-forwarded-proto': 'https' }))).toBe(true);
+  });
+
   it('wants a form body: no JSON, nothing oversized', async () => {
     const json = await postForm({}, { 'content-type': 'application/json' });
     expect(json.status).toBe(400);

@@ -14,6 +14,7 @@ import {
   signSessionCookie,
 } from '@/lib/auth/local-session';
 import { safeNextPath, signInPath } from '@/lib/auth/next-path';
+import { isHttpsRequest } from '@/lib/auth/secure-cookie';
 import { SIGN_IN_ERRORS, type SignInErrorCode } from '@/lib/auth/sign-in-errors';
 import { clientAddress, signInLimit } from '@/lib/auth/sign-in-limit';
 
@@ -96,7 +97,7 @@ async function signIn(req: NextRequest, token: string, next: string): Promise<Re
   response.cookies.set(
     SESSION_COOKIE,
     await signSessionCookie(config.sessionSecret, LOCAL_OWNER_ID),
-    sessionCookieOptions(req.nextUrl.protocol === 'https:'),
+    sessionCookieOptions(isHttpsRequest(req.headers, req.nextUrl)),
   );
   response.headers.set('cache-control', 'no-store');
   // The token may have been in the URL: keep it out of Referer headers of the next page.
