@@ -34,11 +34,11 @@ export async function GET(req: NextRequest): Promise<Response> {
   const login = (session.user.user_metadata as { user_name?: string }).user_name;
   if (!isAllowedLogin(login)) {
     // Not on GROVE_ALLOWED_USERS: no session, and the GitHub token is not kept.
-    await supabase.auth.signOut();
+    await endSession(supabase);
     return back('/auth/login?error=not_allowed');
   }
   if (!session.provider_token) {
-    await supabase.auth.signOut();
+    await endSession(supabase);
     return back('/auth/login?error=no_provider_token');
   }
   try {
@@ -60,7 +60,7 @@ export async function GET(req: NextRequest): Promise<Response> {
         err: String(cause),
       }),
     );
-    await supabase.auth.signOut();
+    await endSession(supabase);
     return back('/auth/login?error=token_not_stored');
   }
   // The exchange saved the whole session into the sb-* cookies, GitHub's provider_token and
@@ -80,4 +80,14 @@ export async function GET(req: NextRequest): Promise<Response> {
   const response = back(safeNextPath(req.cookies.get(NEXT_PATH_COOKIE)?.value));
   response.cookies.delete({ name: NEXT_PATH_COOKIE, path: '/auth/callback' });
   return response;
+}
+
+/**
+ * Ends the session just made: at Auth (its refresh token revoked) and in the cookies. When Auth
+ * cannot be reached auth-js keeps the session, cookies and provider token included; the local
+ * sign-out then drops them anyway.
+ */
+async function endSession(supabase: Awaited<ReturnType<typeof createClient>>): Promise<void> {
+  const { error } = await supabase.auth.signOut();
+  if (error) await supabase.auth.signOut({ scope: 'local' });
 }
