@@ -37,15 +37,25 @@ export interface GitHubStandIn {
   user: GitHubUser;
   /** Bare repositories, `<reposDir>/<owner>/<name>.git`. */
   reposDir: string;
-  /** Publishes `sourceDir` (a repository with commits) as `owner/name`. */
-  addRepo: (fullName: string, sourceDir: string) => string;
+  /**
+   * Publishes `sourceDir` (a repository with commits) as the private repository `owner/name`.
+   * Only its collaborators read it: `user` unless `collaborators` says otherwise.
+   */
+  addRepo: (fullName: string, sourceDir: string, options?: { collaborators?: string[] }) => string;
+  /**
+   * Another GitHub account with a token of its own. It reads only the repositories it is a
+   * collaborator of; any other is, to it, a repository that does not exist (as on GitHub).
+   */
+  addUser: (user: Partial<GitHubUser> & { login: string }) => { user: GitHubUser; token: string };
+  /** Makes `login` a collaborator of `owner/name`. */
+  addCollaborator: (fullName: string, login: string) => void;
   bareRepoPath: (fullName: string) => string;
   pulls: StandInPull[];
   /** Every request: method, path, and whether it carried the right token. */
   requests: { method: string; path: string; authorized: boolean }[];
   /** The OAuth app GoTrue must present (`client_id`, `client_secret`). */
   oauthApp: { clientId: string; clientSecret: string };
-  /** Every access token the OAuth endpoints issued (all authorize REST and git). */
+  /** Every access token the OAuth endpoints issued (all `user`'s; they authorize REST and git). */
   issuedTokens: string[];
   /** Makes a token invalid, as when it expires or the user revokes it. */
   revokeToken: (token: string) => void;
@@ -109,7 +119,9 @@ function offeredToken(req: IncomingMessage): string | undefined {
 
 /**
  * A stand-in for GitHub on port 0: git's smart HTTP through `git http-backend` (the CGI that
- * ships with git) which requires the token, GitHub's OAuth web flow (`/login/oauth/authorize`
+ * ships with git) which requires a token whose account may read the repository (no valid
+ * token: 401 asking for credentials; a valid one without access: 404 "Repository not found.",
+ * which GitHub answers for a repository that is not there as for one the account may not see), GitHub's OAuth web flow (`/login/oauth/authorize`
  * consents at once, `/login/oauth/access_token` for codes and refresh tokens), and the REST
  * calls Grove and Supabase Auth use (`GET /user`, `GET /user/emails`, `GET /user/repos`, `POST /repos/{owner}/{repo}/pulls`, `GET …/pulls/{n}`) with GitHub's
  * response shapes and error bodies.
@@ -139,13 +151,21 @@ export async function startGitHubStandIn(
     clientId: 'grove-test-client',
     clientSecret: 'grove-test-client-secret',
   };
-  const validTokens = new Set([token]);
+  /** Every valid token and the login of the account it belongs to. */
+  const validTokens = new Map([[token, user.login]]);
+  const users = new Map([[user.login, user]]);
+  /** Who may read each repository (all are private). */
+  const collaborators = new Map<string, Set<string>>();
   const issuedTokens: string[] = [];
   const codes = new Map<string, { redirectUri: string; scope: string }>();
   const refreshTokens = new Set<string>();
   let url = '';
 
   const bareRepoPath = (fullName: string) => path.join(reposDir, `${fullName}.git`);
+  const canRead = (login: string | undefined, fullName: string) =>
+    login !== undefined &&
+    existsSync(bareRepoPath(fullName)) &&
+    collaborators.get(fullName)?.has(login) === true;
   const repoJson = (fullName: string) => {
     const [owner, name] = fullName.split('/') as [string, string];
     const head = git(bareRepoPath(fullName), ['symbolic-ref', '--short', 'HEAD']).trim();
@@ -171,10 +191,6 @@ export async function startGitHubStandIn(
     rest: string,
     query: string,
   ) => {
-    if (!existsSync(bareRepoPath(`${owner}/${repo}`))) {
-      res.writeHead(404).end('Repository not found.\n');
-      return;
-    }
     const body = await readBody(req);
     // The CGI gets an environment built from an allowlist, as a web server would give it.
     const env = childEnv({
@@ -234,10 +250,6 @@ export async function startGitHubStandIn(
     repo: string,
   ) => {
     const fullName = `${owner}/${repo}`;
-    if (!existsSync(bareRepoPath(fullName))) {
-      sendJson(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
-      return;
-    }
     let input: { title?: unknown; head?: unknown; base?: unknown; body?: unknown; draft?: unknown };
     try {
       input = JSON.parse((await readBody(req)).toString('utf8')) as typeof input;
@@ -341,7 +353,7 @@ export async function startGitHubStandIn(
   const issue = (scope: string) => {
     const expiring = options.expiringTokens === true;
     const access = expiring ? `ghu_${randomUUID().replace(/-/g, '')}` : token;
-    validTokens.add(access);
+    validTokens.set(access, user.login);
     issuedTokens.push(access);
     const answer: Record<string, unknown> = { access_token: access, token_type: 'bearer', scope };
     if (expiring) {
@@ -399,8 +411,12 @@ export async function startGitHubStandIn(
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const parsed = new URL(req.url ?? '/', 'http://stand-in');
     const offered = offeredToken(req);
-    const authorized =
-      offered !== undefined && [...validTokens].some((valid) => safeEqual(offered, valid));
+    const login =
+      offered === undefined
+        ? undefined
+        : [...validTokens].find(([valid]) => safeEqual(offered, valid))?.[1];
+    const authorized = login !== undefined;
+    const caller = login === undefined ? user : (users.get(login) ?? user);
     requests.push({ method: req.method ?? 'GET', path: parsed.pathname, authorized });
 
     if (req.method === 'GET' && parsed.pathname === '/login/oauth/authorize') {
@@ -417,6 +433,12 @@ export async function startGitHubStandIn(
       if (!authorized) {
         // What GitHub answers a git client without (valid) credentials.
         res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"' }).end();
+        return;
+      }
+      if (!canRead(login, `${gitMatch[1]!}/${gitMatch[2]!}`)) {
+        // Missing or not visible to this account: GitHub does not tell the two apart. Git
+        // shows a text/plain body as `remote: Repository not found.`
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found.\n');
         return;
       }
       await serveGit(req, res, gitMatch[1]!, gitMatch[2]!, gitMatch[3]!, parsed.search.slice(1));
@@ -437,16 +459,16 @@ export async function startGitHubStandIn(
     const api = parsed.pathname.slice('/api/v3'.length);
     if (req.method === 'GET' && api === '/user') {
       sendJson(res, 200, {
-        ...user,
+        ...caller,
         type: 'User',
-        html_url: `${url}/${user.login}`,
-        avatar_url: `${url}/avatars/${user.login}.png`,
+        html_url: `${url}/${caller.login}`,
+        avatar_url: `${url}/avatars/${caller.login}.png`,
       });
       return;
     }
     if (req.method === 'GET' && api === '/user/emails') {
       sendJson(res, 200, [
-        { email: user.email, primary: true, verified: true, visibility: 'public' },
+        { email: caller.email, primary: true, verified: true, visibility: 'public' },
       ]);
       return;
     }
@@ -455,13 +477,19 @@ export async function startGitHubStandIn(
         ? readdirSync(reposDir).flatMap((owner) =>
             readdirSync(path.join(reposDir, owner))
               .filter((name) => name.endsWith('.git'))
-              .map((name) => repoJson(`${owner}/${name.slice(0, -4)}`)),
+              .map((name) => `${owner}/${name.slice(0, -4)}`)
+              .filter((fullName) => canRead(login, fullName))
+              .map(repoJson),
           )
         : [];
       sendJson(res, 200, repos);
       return;
     }
     const pullsMatch = /^\/repos\/([^/]+)\/([^/]+)\/pulls(?:\/(\d+))?$/.exec(api);
+    if (pullsMatch && !canRead(login, `${pullsMatch[1]!}/${pullsMatch[2]!}`)) {
+      sendJson(res, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+      return;
+    }
     if (pullsMatch && req.method === 'POST' && !pullsMatch[3]) {
       await createPull(req, res, pullsMatch[1]!, pullsMatch[2]!);
       return;
@@ -496,10 +524,28 @@ export async function startGitHubStandIn(
     user,
     reposDir,
     bareRepoPath,
-    addRepo: (fullName, sourceDir) => {
+    addRepo: (fullName, sourceDir, repoOptions = {}) => {
       const target = bareRepoPath(fullName);
       git(path.dirname(sourceDir), ['clone', '--quiet', '--bare', sourceDir, target]);
+      collaborators.set(fullName, new Set(repoOptions.collaborators ?? [user.login]));
       return target;
+    },
+    addUser: (partial) => {
+      const added: GitHubUser = {
+        id: 1001 + users.size,
+        name: partial.login,
+        email: `${partial.login}@example.com`,
+        ...partial,
+      };
+      const addedToken = `ghp_${randomUUID().replace(/-/g, '')}`;
+      users.set(added.login, added);
+      validTokens.set(addedToken, added.login);
+      return { user: added, token: addedToken };
+    },
+    addCollaborator: (fullName, login) => {
+      const readers = collaborators.get(fullName);
+      if (!readers) throw new Error(`no repository ${fullName}`);
+      readers.add(login);
     },
     pulls,
     requests,
