@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,6 +29,12 @@ export interface RepoMirrorsOptions {
 /** How long the remote's HEAD, heard before a create, stands in for asking again. */
 const HEARD_HEAD_FRESH_MS = 60_000;
 
+/**
+ * How long GitHub's yes to one token reading one repository stands in for asking again. Short:
+ * access taken away on GitHub reaches a fresh mirror within it.
+ */
+const ACCESS_CHECK_FRESH_MS = 30_000;
+
 export interface MirrorInfo {
   path: string;
   defaultBranch: string;
@@ -52,6 +58,11 @@ export class RepoMirrors {
    * Taken once, and only while fresh.
    */
   readonly #heardHead = new Map<string, { branch: string; at: number }>();
+  /**
+   * When GitHub last let a token read a repository (`accessKey`), oldest first. Successes
+   * only: a refusal is asked again next time.
+   */
+  readonly #accessCheckedAt = new Map<string, number>();
 
   constructor(options: RepoMirrorsOptions) {
     this.#options = options;
@@ -78,7 +89,10 @@ export class RepoMirrors {
     };
   }
 
-  /** Creates the mirror on first use and fetches it when older than the freshness window. Hold the lock. */
+  /**
+   * Creates the mirror on first use and fetches it when older than the freshness window; a
+   * fresh one is only used once GitHub lets the caller read it (`#checkAccess`). Hold the lock.
+   */
   async ensure(
     source: RepoSource,
     token?: string,
@@ -90,11 +104,12 @@ export class RepoMirrors {
     try {
       if (!existsSync(mirror)) {
         await this.#create(source, mirror, options, onProgress);
-      } else if (
-        Date.now() - (await this.#lastFetchedAt(source.key, mirror)) >
-        this.#options.mirrorFreshMs
-      ) {
+        this.#rememberAccess(source, token);
+      } else if (!(await this.#isFresh(source.key, mirror))) {
         await this.#fetch(source.key, mirror, options, onProgress);
+        this.#rememberAccess(source, token);
+      } else {
+        await this.#checkAccess(source, options, token);
       }
     } catch (error) {
       throw unavailable(source, error, secrets);
@@ -105,27 +120,69 @@ export class RepoMirrors {
   /**
    * The branch a session of `source` starts from when none is asked for, known before any
    * git work: the mirror's (what `ensure` answers) when there is one, else the remote's HEAD
-   * (`git ls-remote --symref`, which writes nothing; the mirror built next uses it). No
-   * lock needed: a mirror appears whole (renamed into place) or not at all.
+   * (`git ls-remote --symref`, which writes nothing; the mirror built next uses it). A fresh
+   * mirror's answer goes only to a caller GitHub lets read the repository. No lock needed: a
+   * mirror appears whole (renamed into place) or not at all.
    */
   async defaultBranchOf(source: RepoSource, token?: string): Promise<string> {
     const options = this.gitOptions(source, token);
-    if (existsSync(this.mirrorPath(source.key))) {
-      const known = await this.#mirrorDefaultBranch(source.key, options).catch(() => '');
-      if (known) return known;
-    }
+    const mirror = this.mirrorPath(source.key);
     try {
+      if (existsSync(mirror)) {
+        const known = await this.#mirrorDefaultBranch(source.key, options).catch(() => '');
+        if (known) {
+          // A stale mirror is fetched with the caller's token before anything is read from it.
+          if (await this.#isFresh(source.key, mirror))
+            await this.#checkAccess(source, options, token);
+          return known;
+        }
+      }
       await mkdir(this.root, { recursive: true });
       const branch = await remoteHead(
         createGit(this.root, options),
         source.remoteUrl,
         source.remoteUrl,
       );
+      this.#rememberAccess(source, token);
       this.#heardHead.set(source.key, { branch, at: Date.now() });
       return branch;
     } catch (error) {
       throw unavailable(source, error, token ? [token] : []);
     }
+  }
+
+  /**
+   * The mirror is shared, so its being on disk says nothing about the caller: before a create
+   * uses it without fetching, the caller's own credentials must read the GitHub repository
+   * (`git ls-remote`, one round trip that writes nothing). A yes is remembered briefly.
+   * Other remotes never get a token, so every caller reads them exactly as the worker does.
+   */
+  async #checkAccess(source: RepoSource, options: GitEnvOptions, token?: string): Promise<void> {
+    if (!source.isGitHub) return;
+    const checkedAt = this.#accessCheckedAt.get(accessKey(source, token));
+    if (checkedAt !== undefined && Date.now() - checkedAt < ACCESS_CHECK_FRESH_MS) return;
+    // The answer must name the remote's HEAD: a failure that somehow exits quietly is no yes.
+    await remoteHead(createGit(this.root, options), source.remoteUrl, source.remoteUrl);
+    this.#rememberAccess(source, token);
+  }
+
+  /** Records that `token` (or no token) just read `source` on GitHub. */
+  #rememberAccess(source: RepoSource, token?: string): void {
+    if (!source.isGitHub) return;
+    const now = Date.now();
+    const key = accessKey(source, token);
+    // Re-inserted, so the map stays in check order and the expired ones are at its front.
+    this.#accessCheckedAt.delete(key);
+    this.#accessCheckedAt.set(key, now);
+    for (const [old, at] of this.#accessCheckedAt) {
+      if (now - at < ACCESS_CHECK_FRESH_MS) break;
+      this.#accessCheckedAt.delete(old);
+    }
+  }
+
+  /** Fetched within the freshness window: `ensure` will not fetch it. */
+  async #isFresh(key: string, mirror: string): Promise<boolean> {
+    return Date.now() - (await this.#lastFetchedAt(key, mirror)) <= this.#options.mirrorFreshMs;
   }
 
   /** The default branch recorded in the mirror when it was made (read once, then cached). */
@@ -320,6 +377,13 @@ async function removeLockFiles(dir: string): Promise<void> {
       await rm(full, { force: true });
     }
   }
+}
+
+/** One repository and one token, the token hashed: it is never kept in clear. */
+function accessKey(source: RepoSource, token: string | undefined): string {
+  return `${source.key}\0${createHash('sha256')
+    .update(token ?? '')
+    .digest('hex')}`;
 }
 
 /** What is plainly wrong with a local repository path (missing, not a repository), if anything. */
