@@ -26,12 +26,23 @@ const env = {
   WORKER_PORT: process.env.WORKER_PORT ?? '3001',
   NODE_ENV: 'production',
 };
-// The worker accepts terminal sockets only from the web app's origin (as 127.0.0.1 and
-// localhost), plus any GROVE_ALLOWED_ORIGINS. Set as GROVE_WEB_ORIGIN: the worker's default
-// (the web on port 3000) applies only when that is unset.
+// The worker accepts terminal sockets only from the web app's origin, plus any
+// GROVE_ALLOWED_ORIGINS. Set as GROVE_WEB_ORIGIN: the worker's default (the web on port 3000)
+// applies only when that is unset. On loopback or every interface that origin is this machine's
+// own browser's (as 127.0.0.1 and localhost); other machines' browsers need it set.
+const everyInterface = env.HOST === '0.0.0.0' || env.HOST === '::';
+if (everyInterface && !(env.GROVE_WEB_ORIGIN && env.WORKER_PUBLIC_URL)) {
+  console.error(
+    `grove: HOST=${env.HOST} serves other machines too; for their terminals set GROVE_WEB_ORIGIN` +
+      ' (the address their browsers use, e.g. http://grove.lan:3000), WORKER_HOST and' +
+      ' WORKER_PUBLIC_URL (where their browsers reach the worker)',
+  );
+}
 if (!env.GROVE_WEB_ORIGIN) {
   const hosts =
-    env.HOST === '127.0.0.1' || env.HOST === 'localhost' ? ['127.0.0.1', 'localhost'] : [env.HOST];
+    everyInterface || env.HOST === '127.0.0.1' || env.HOST === 'localhost'
+      ? ['127.0.0.1', 'localhost']
+      : [env.HOST];
   const [web, ...aliases] = hosts.map((host) => `http://${host}:${env.PORT}`);
   env.GROVE_WEB_ORIGIN = web;
   env.GROVE_ALLOWED_ORIGINS = [...aliases, env.GROVE_ALLOWED_ORIGINS].filter(Boolean).join(',');

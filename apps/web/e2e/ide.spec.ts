@@ -70,6 +70,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(`${stack.webUrl}/sign-in?error=wrong_token&next=%2Fworkers`);
     await expect(page.locator('form [role="alert"]')).toContainText('Wrong access token');
+    await expect(page).toHaveTitle('Sign in · Grove');
     await expect(page.getByLabel('Access token')).toBeFocused();
     await screenshot(page, 'sign-in-wrong-token');
     // A 303, not an error status: nothing for the browser to log.
@@ -81,6 +82,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page).toHaveURL(`${stack.webUrl}/`);
     await expect(page.getByRole('heading', { name: 'New session' })).toBeVisible();
     await expect(page.getByText('No sessions yet.')).toBeVisible();
+    await expect(page).toHaveTitle('Sessions · Grove');
     // No GitHub token yet: the picker points to where one is connected.
     await expect(page.getByRole('link', { name: 'Connect GitHub in Settings' })).toHaveAttribute(
       'href',
@@ -102,6 +104,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await screenshot(page, 'home-desktop');
     await row.getByRole('link').click();
     await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
+    // The tab names the session: no name given, so its branch.
+    await expect(page).toHaveTitle(`session/${sessionId} · Grove`);
   });
 
   await test.step('a command typed in the terminal runs in the worktree', async () => {
@@ -612,6 +616,7 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
 
   await test.step('workers page lists the worker online', async () => {
     await page.goto(`${stack.webUrl}/workers`);
+    await expect(page).toHaveTitle('Workers · Grove');
     const row = page.locator('tr[data-worker-id]');
     await expect(row.locator('.status')).toHaveText('online');
     await expect(row).toContainText(/\d+ ms/);

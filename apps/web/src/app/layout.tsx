@@ -6,7 +6,8 @@ import { currentTheme } from '@/lib/preferences/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Grove',
+  // Each page names itself ("Settings · Grove"), so tabs and screen readers tell them apart.
+  title: { default: 'Grove', template: '%s · Grove' },
   description: 'A self-hostable browser workspace for AI coding',
 };
 

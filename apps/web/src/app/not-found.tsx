@@ -1,6 +1,10 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { SiteHeader } from '@/components/site-header';
+
+// The layout's title template applies to nested pages only.
+export const metadata: Metadata = { title: { absolute: 'Not found · Grove' } };
 
 /**
  * Any page that does not exist, or a session that is not (or no longer) the user's. The header

@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { SessionsPanel } from '@/components/sessions-panel';
@@ -6,6 +7,9 @@ import { env } from '@/env';
 import { getCurrentUser } from '@/lib/auth/current-user';
 import { githubConnection } from '@/lib/auth/github-token';
 import { getPreferences } from '@/lib/preferences/preferences';
+
+// The layout's title template applies to nested pages only.
+export const metadata: Metadata = { title: { absolute: 'Sessions · Grove' } };
 
 export const dynamic = 'force-dynamic';
 

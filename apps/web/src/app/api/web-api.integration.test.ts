@@ -160,6 +160,8 @@ describe('web app against a real worker', () => {
       ['POST', '/api/workspace/sessions'],
       ['PUT', '/api/workspace/chat'],
       ['PATCH', '/api/workspace/session/abcdefghij0123'],
+      ['OPTIONS', '/api/workspace/sessions'],
+      ['OPTIONS', '/api/does-not-exist'],
     ] as const) {
       const response = await fetch(`${stack.webUrl}${p}`, { method });
       expect(response.status, `${method} ${p}`).toBe(401);
@@ -188,6 +190,7 @@ describe('web app against a real worker', () => {
       expect([...route.own, ...route.others].sort(), route.url).toEqual([
         'DELETE',
         'GET',
+        'OPTIONS',
         'PATCH',
         'POST',
         'PUT',

@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { GitHubTokenForm } from '@/components/github-token-form';
@@ -9,6 +10,8 @@ import { describeActivity, recentActivity } from '@/lib/activity/recent-activity
 import { githubConnection } from '@/lib/auth/github-token';
 import { signInPath } from '@/lib/auth/next-path';
 import { getPreferences } from '@/lib/preferences/preferences';
+
+export const metadata: Metadata = { title: 'Settings' };
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { env } from '@/env';
 import { safeNextPath, withNextPath } from '@/lib/auth/next-path';
 import { isSignInErrorCode, SIGN_IN_ERRORS } from '@/lib/auth/sign-in-errors';
+
+export const metadata: Metadata = { title: 'Sign in' };
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,12 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
 import { SiteHeader } from '@/components/site-header';
 import { WorkersTable } from '@/components/workers-table';
 import { getCurrentUser } from '@/lib/auth/current-user';
 import { signInPath } from '@/lib/auth/next-path';
+
+export const metadata: Metadata = { title: 'Workers' };
 
 export const dynamic = 'force-dynamic';
 

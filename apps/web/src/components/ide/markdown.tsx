@@ -1,13 +1,27 @@
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 
+/**
+ * A link the agent wrote, if it goes somewhere on the web: http(s) or mailto, absolute. An
+ * unsafe URL (emptied by react-markdown) or a relative one (it would open this app's own pages,
+ * the IDE itself for an empty one) stays plain text.
+ */
+export function linkTarget(href: string | undefined): string | undefined {
+  if (!href || !URL.canParse(href)) return undefined;
+  return ['http:', 'https:', 'mailto:'].includes(new URL(href).protocol) ? href : undefined;
+}
+
 // Links from the agent open elsewhere and never hand this page to the target.
 const components: Components = {
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-      {children}
-    </a>
-  ),
+  a: ({ href, children }) => {
+    const target = linkTarget(href);
+    if (!target) return <span className="markdown-link-text">{children}</span>;
+    return (
+      <a href={target} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    );
+  },
 };
 
 /**

@@ -6,7 +6,8 @@ import type { NextRequest } from 'next/server';
 import { handleApiError } from './errors';
 import { withUser } from './with-user';
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** OPTIONS too: Next's own answers it 204 with every method in Allow, session or not. */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 type Method = (typeof METHODS)[number];
 type Handler = (req: NextRequest, route: { params: Promise<unknown> }) => Promise<Response>;
 
@@ -16,7 +17,7 @@ type Handler = (req: NextRequest, route: { params: Promise<unknown> }) => Promis
  * as the catch-all does), otherwise 405 `method_not_allowed` with `Allow`. `open`: routes that
  * need no session (health, webhooks) answer the 405 to anyone.
  *
- *   export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+ *   export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);
  */
 export function otherMethods<const A extends Method>(
   allowed: readonly A[],

@@ -13,4 +13,5 @@ export {
   notFound as PUT,
   notFound as PATCH,
   notFound as DELETE,
+  notFound as OPTIONS,
 };

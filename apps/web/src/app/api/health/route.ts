@@ -6,4 +6,4 @@ export function GET(): Response {
   return Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
 }
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET'], { open: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET'], { open: true });

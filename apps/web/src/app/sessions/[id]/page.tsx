@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Session, sessionIdSchema, sessionResponseSchema } from '@grove/contract';
+import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 
 import { IdeShell } from '@/components/ide/ide-shell';
 import { getCurrentUser, type CurrentUser } from '@/lib/auth/current-user';
@@ -10,6 +12,19 @@ import { getPreferences } from '@/lib/preferences/preferences';
 import { requestWorker } from '@/lib/worker/worker-client';
 
 export const dynamic = 'force-dynamic';
+
+/** The tab names the session (its name, else its branch). */
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ id: string }>;
+}): Promise<Metadata> {
+  const user = await getCurrentUser();
+  const { id } = await params;
+  if (!user || !sessionIdSchema.safeParse(id).success) return { title: 'Session' };
+  const session = await loadSession(user, id);
+  return { title: session ? session.name || session.branchName : 'Session' };
+}
 
 export default async function SessionPage({
   params,
@@ -49,7 +64,11 @@ export default async function SessionPage({
  * not the user's (or gone): a 404 page, like its API. Anything else (the worker not answering,
  * say) is undefined: the IDE renders, reads it itself and keeps trying until it answers.
  */
-async function loadSession(user: CurrentUser, id: string): Promise<Session | null | undefined> {
+// cache: the page and its metadata ask the worker once per request.
+const loadSession = cache(async function loadSession(
+  user: CurrentUser,
+  id: string,
+): Promise<Session | null | undefined> {
   try {
     const answer = await requestWorker({
       user,
@@ -70,4 +89,4 @@ async function loadSession(user: CurrentUser, id: string): Promise<Session | nul
   } catch {
     return undefined;
   }
-}
+});

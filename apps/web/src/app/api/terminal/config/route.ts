@@ -41,4 +41,4 @@ export const GET = withUser(async ({ req, user, requestId }) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

@@ -41,4 +41,4 @@ export const DELETE = withUser(async ({ user }) => {
   return new Response(null, { status: 204, headers: NO_STORE });
 });
 
-export const { POST, PATCH } = otherMethods(['GET', 'PUT', 'DELETE']);
+export const { POST, PATCH, OPTIONS } = otherMethods(['GET', 'PUT', 'DELETE']);

@@ -21,4 +21,4 @@ export const PUT = withUser(async ({ req, user }) => {
   );
 });
 
-export const { POST, PATCH, DELETE } = otherMethods(['GET', 'PUT']);
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods(['GET', 'PUT']);

@@ -18,4 +18,4 @@ export const GET = withUser(async ({ user, requestId }) => {
   );
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

@@ -64,4 +64,4 @@ export async function POST(req: NextRequest): Promise<Response> {
   }
 }
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST'], { open: true });
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST'], { open: true });

@@ -60,4 +60,4 @@ export const GET = withUser(async ({ requestId }) => {
   );
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

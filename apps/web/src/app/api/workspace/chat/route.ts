@@ -11,4 +11,4 @@ export const POST = withUser(async ({ req, user, requestId }) => {
   return proxySse({ user, method: 'POST', path: '/chat', requestId, json: body }, req.signal);
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

@@ -25,4 +25,4 @@ export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
   return relayed;
 });
 
-export const { POST, PUT, PATCH } = otherMethods(['GET', 'DELETE']);
+export const { POST, PUT, PATCH, OPTIONS } = otherMethods(['GET', 'DELETE']);

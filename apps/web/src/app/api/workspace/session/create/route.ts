@@ -33,4 +33,4 @@ export const POST = withUser(async ({ req, user, requestId }) => {
   return relayed;
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

@@ -21,4 +21,4 @@ export const POST = withUser<Params>(async ({ req, user, params, requestId }) =>
   );
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

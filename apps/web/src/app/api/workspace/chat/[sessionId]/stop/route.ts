@@ -14,4 +14,4 @@ export const POST = withUser<Params>(async ({ user, params, requestId }) => {
   );
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

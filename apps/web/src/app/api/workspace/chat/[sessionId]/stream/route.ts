@@ -25,4 +25,4 @@ export const GET = withUser<Params>(async ({ req, user, params, requestId }) => 
   );
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

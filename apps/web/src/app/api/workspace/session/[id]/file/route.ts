@@ -25,4 +25,4 @@ export const DELETE = withUser<{ id: string }>(async (ctx) => {
   return proxySessionCall(ctx, { method: 'DELETE', suffix: '/file', query: ['path'] });
 });
 
-export const { POST, PATCH } = otherMethods(['GET', 'PUT', 'DELETE']);
+export const { POST, PATCH, OPTIONS } = otherMethods(['GET', 'PUT', 'DELETE']);

@@ -9,4 +9,4 @@ export const GET = withUser<{ id: string }>(async (ctx) => {
   return proxySessionCall(ctx, { method: 'GET', suffix: '/files', query: ['path'] });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

@@ -36,4 +36,4 @@ export const GET = withUser<Params>(async ({ user, params, requestId }) => {
   });
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

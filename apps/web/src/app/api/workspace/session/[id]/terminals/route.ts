@@ -13,4 +13,4 @@ export const GET = withUser<{ id: string }>(async ({ user, params, requestId }) 
   );
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

@@ -16,4 +16,4 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
   return response;
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

@@ -10,4 +10,4 @@ export const POST = withUser<{ id: string }>(async (ctx) => {
   return proxySessionCall(ctx, { method: 'POST', suffix: '/git/restore-wip', json: body });
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods(['POST']);
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['POST']);

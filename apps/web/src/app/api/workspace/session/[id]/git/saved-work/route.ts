@@ -7,4 +7,4 @@ export const GET = withUser<{ id: string }>((ctx) =>
   proxySessionCall(ctx, { method: 'GET', suffix: '/git/saved-work' }),
 );
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

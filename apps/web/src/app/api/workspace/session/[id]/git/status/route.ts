@@ -6,4 +6,4 @@ export const GET = withUser<{ id: string }>((ctx) =>
   proxySessionCall(ctx, { method: 'GET', suffix: '/git/status' }),
 );
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods(['GET']);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(['GET']);

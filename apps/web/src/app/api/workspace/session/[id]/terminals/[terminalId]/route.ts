@@ -24,4 +24,4 @@ export const DELETE = withUser<Params>(async ({ user, params, requestId }) => {
   );
 });
 
-export const { GET, POST, PUT, PATCH } = otherMethods(['DELETE']);
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods(['DELETE']);
