@@ -444,6 +444,33 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await expect(page).toHaveURL(/\?file=README\.md$/);
   });
 
+  await test.step('a folder of more than 5,000 entries: its folders shown, and a note of the rest', async () => {
+    const tree = page.getByRole('tree', { name: 'Worktree files' });
+    const row = (p: string) => tree.locator(`[role="treeitem"][data-path="${p}"]`);
+    const many = path.join(worktree, 'many');
+    mkdirSync(path.join(many, 'zzzz-last'), { recursive: true });
+    for (let i = 0; i <= 5000; i++)
+      writeFileSync(path.join(many, `f-${String(i).padStart(4, '0')}.txt`), '');
+    await page.locator('.file-tree').getByRole('button', { name: 'Refresh' }).click();
+    await row('many').click();
+    await expect(row('many')).toHaveAttribute('aria-expanded', 'true');
+    // The folder is kept whatever order the disk lists names in; the last files are not shown.
+    await expect(row('many/zzzz-last')).toBeVisible();
+    await expect(row('many/f-4998.txt')).toHaveCount(1);
+    await expect(row('many/f-4999.txt')).toHaveCount(0);
+    const note = '5,000 of 5,002 entries shown — use the terminal to see the rest';
+    await expect(tree.getByText(note)).toBeVisible();
+    // Right under the folder, and read out with it.
+    await expect(row('many').locator('xpath=following-sibling::li[1]')).toHaveText(note);
+    await expect(row('many')).toHaveAccessibleDescription(note);
+    await screenshot(page, 'file-tree-cut');
+    await row('many').click();
+    rmSync(many, { recursive: true });
+    await page.locator('.file-tree').getByRole('button', { name: 'Refresh' }).click();
+    await expect(row('many')).toHaveCount(0);
+    await expect(tree.getByText(note)).toHaveCount(0);
+  });
+
   await test.step('chat with the agent: its file appears in the tree and in the diff', async () => {
     standIn.script(
       {

@@ -67,7 +67,17 @@ export const fileEntrySchema = z.object({
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
-export const listFilesResponseSchema = z.object({ entries: z.array(fileEntrySchema) });
+/**
+ * A folder's entries: folders first, then files, each by name, at most MAX_DIR_ENTRIES of them.
+ * A folder holding more answers its first MAX_DIR_ENTRIES in that order, with `truncated` set;
+ * `total` is how many entries it holds (that a listing would show).
+ */
+export const listFilesResponseSchema = z.object({
+  entries: z.array(fileEntrySchema),
+  truncated: z.boolean(),
+  total: z.number().int().nonnegative(),
+});
+export type ListFilesResponse = z.infer<typeof listFilesResponseSchema>;
 /** A file's version: the SHA-256 of its bytes, hex. */
 export const fileVersionSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest');
 

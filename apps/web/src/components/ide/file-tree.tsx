@@ -1,7 +1,7 @@
 'use client';
 
 import type { FileEntry } from '@grove/contract';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 
 import { apiFetch } from '@/lib/api/browser';
 import {
@@ -13,6 +13,7 @@ import {
 import {
   ancestorsOf,
   childPath,
+  cutNotice,
   isWithin,
   movedPath,
   nameProblem,
@@ -49,13 +50,15 @@ type Editing =
  * pattern: one Tab stop (the active row; roving tabindex), arrows, Home/End and type-ahead move
  * (file-tree-model.ts), Enter opens, F2 renames, Delete deletes after asking. New file and New
  * folder make an entry in the active folder (or beside the active file) through a name field
- * in the tree.
+ * in the tree. A folder the worker listed only in part (more than MAX_DIR_ENTRIES entries) says
+ * so under it, and its row is described by that note.
  */
 export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChanged }: Props) {
-  const { listings, open, setOpen, error, refresh, expand, collapse, forget } = useTreeListings(
-    sessionId,
-    version,
-  );
+  const { listings, cuts, open, setOpen, error, refresh, expand, collapse, forget } =
+    useTreeListings(sessionId, version);
+  // The note under a folder listed in part, by folder ('' for the worktree's root).
+  const idBase = useId();
+  const cutId = (dir: string) => `${idBase}cut-${encodeURIComponent(dir)}`;
   // The row with the focus (or that gets it on Tab), also the one actions apply to.
   const [active, setActive] = useState<string | undefined>(selected);
   const [editing, setEditing] = useState<Editing | undefined>();
@@ -277,6 +280,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
         aria-posinset={row.position}
         aria-setsize={row.siblings}
         aria-expanded={row.type === 'dir' ? row.expanded : undefined}
+        aria-describedby={row.expanded && cuts[row.path] ? cutId(row.path) : undefined}
         aria-selected={row.path === active}
         tabIndex={row.path === tabStop && !editing ? 0 : -1}
         onFocus={() => setActive(row.path)}
@@ -317,7 +321,10 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
     );
   }
 
-  /** The rows, with a "Loading…" under a folder not listed yet and the new-entry field. */
+  /**
+   * The rows, with a "Loading…" under a folder not listed yet, a note under one listed in part,
+   * and the new-entry field.
+   */
   function renderRows() {
     const out = [];
     const newEntry = (dir: string, level: number) =>
@@ -341,10 +348,23 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       out.push(renderRow(row));
       if (!row.expanded) continue;
       out.push(newEntry(row.path, row.level + 1));
+      const cut = cuts[row.path];
       if (!listings[row.path])
         out.push(
           <li key={`${row.path}:loading`} role="none" className="muted small tree-row">
             Loading…
+          </li>,
+        );
+      else if (cut)
+        out.push(
+          <li
+            key={`${row.path}:cut`}
+            id={cutId(row.path)}
+            role="none"
+            className="small tree-row tree-cut"
+            style={{ paddingLeft: 8 + row.level * 14 + 14 }}
+          >
+            {cutNotice(cut)}
           </li>,
         );
     }
@@ -352,6 +372,7 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
   }
 
   const activeRow = rows.find((row) => row.path === active);
+  const rootCut = listings[''] && cuts[''];
   return (
     <div className="file-tree">
       <div className="pane-head">
@@ -404,7 +425,19 @@ export function FileTree({ sessionId, version, selected, onOpen, onMoved, onChan
       ) : rows.length === 0 && !editing ? (
         <p className="muted small tree-row">Empty</p>
       ) : null}
-      <ul ref={tree} className="tree" role="tree" aria-label="Worktree files" onKeyDown={onKeyDown}>
+      {rootCut && (
+        <p id={cutId('')} className="small tree-row tree-cut">
+          {cutNotice(rootCut)}
+        </p>
+      )}
+      <ul
+        ref={tree}
+        className="tree"
+        role="tree"
+        aria-label="Worktree files"
+        aria-describedby={rootCut ? cutId('') : undefined}
+        onKeyDown={onKeyDown}
+      >
         {renderRows()}
       </ul>
     </div>

@@ -1,10 +1,10 @@
 'use client';
 
-import type { FileEntry } from '@grove/contract';
+import type { FileEntry, ListFilesResponse } from '@grove/contract';
 import { useCallback, useEffect, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
-import { isWithin } from '@/lib/client/file-tree-model';
+import { isWithin, listingCut, type ListingCut } from '@/lib/client/file-tree-model';
 import { errorMessage } from '@/lib/client/format';
 
 /** How often open folders are listed again while the page is in view. */
@@ -14,10 +14,12 @@ const TREE_POLL_MS = 10_000;
  * The file tree's listings, lazily loaded: a folder is listed when first opened, and every open
  * folder is listed again when `version` changes (so the agent's new files show up), on
  * `refresh()`, every TREE_POLL_MS while the page is in view, and when the window comes back.
- * An open folder that is gone (deleted here, in the terminal, by the agent) just closes.
+ * An open folder that is gone (deleted here, in the terminal, by the agent) just closes. A folder
+ * the worker listed only in part (it holds more than it lists) has its cut in `cuts`.
  */
 export function useTreeListings(sessionId: string, version: number) {
   const [listings, setListings] = useState<Record<string, FileEntry[]>>({});
+  const [cuts, setCuts] = useState<Record<string, ListingCut | undefined>>({});
   const [open, setOpen] = useState<Set<string>>(() => new Set(['']));
   const [error, setError] = useState<string | undefined>();
   const [manual, setManual] = useState(0);
@@ -26,11 +28,12 @@ export function useTreeListings(sessionId: string, version: number) {
   const load = useCallback(
     async (dir: string) => {
       try {
-        const data = await apiFetch<{ entries: FileEntry[] }>(
+        const data = await apiFetch<ListFilesResponse>(
           `/api/workspace/session/${sessionId}/files?path=${encodeURIComponent(dir)}`,
           { cache: 'no-store' },
         );
         setListings((all) => ({ ...all, [dir]: data.entries }));
+        setCuts((all) => ({ ...all, [dir]: listingCut(data) }));
       } catch (e) {
         if (!(dir !== '' && e instanceof ApiError && e.status === 404)) throw e;
         setOpen((current) => withoutWithin(current, dir));
@@ -90,7 +93,7 @@ export function useTreeListings(sessionId: string, version: number) {
     [],
   );
 
-  return { listings, open, setOpen, error, refresh, expand, collapse, forget };
+  return { listings, cuts, open, setOpen, error, refresh, expand, collapse, forget };
 }
 
 function withoutWithin(open: ReadonlySet<string>, dir: string): Set<string> {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ancestorsOf,
   childPath,
+  cutNotice,
+  listingCut,
   movedPath,
   nameProblem,
   rowAfterRemoval,
@@ -68,6 +70,26 @@ describe('visibleRows', () => {
     const [link, plain] = visibleRows({ '': [out, file('README.md')] }, new Set(['']));
     expect(link).toMatchObject({ path: 'out', type: 'file', link: 'outside' });
     expect(plain).not.toHaveProperty('link');
+  });
+});
+
+describe('a listing the worker cut at its limit', () => {
+  it('is noted only when the answer says it was cut, with how many of how many', () => {
+    const entries = [dir('a'), file('b')];
+    expect(listingCut({ entries, truncated: false, total: 2 })).toBeUndefined();
+    expect(listingCut({ entries, truncated: true, total: 6002 })).toEqual({
+      shown: 2,
+      total: 6002,
+    });
+  });
+
+  it('says what is shown and where the rest is, with thousands separated', () => {
+    expect(cutNotice({ shown: 5000, total: 6002 })).toBe(
+      '5,000 of 6,002 entries shown — use the terminal to see the rest',
+    );
+    expect(cutNotice({ shown: 5000, total: 1_234_567 })).toBe(
+      '5,000 of 1,234,567 entries shown — use the terminal to see the rest',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FileEntry } from '@grove/contract';
+import type { FileEntry, ListFilesResponse } from '@grove/contract';
 
 /**
  * The file tree as the keyboard sees it: the rows on screen, in order, and what a key does from
@@ -47,6 +47,23 @@ export function visibleRows(
   };
   walk('', 1);
   return rows;
+}
+
+/** A folder's listing the worker cut at its limit: how many entries are shown, of how many. */
+export interface ListingCut {
+  shown: number;
+  total: number;
+}
+
+/** The cut of a listing, or undefined when it holds every entry of its folder. */
+export function listingCut(listing: ListFilesResponse): ListingCut | undefined {
+  return listing.truncated ? { shown: listing.entries.length, total: listing.total } : undefined;
+}
+
+/** What the tree says under a folder whose listing was cut, and where the rest can be seen. */
+export function cutNotice(cut: ListingCut): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `${count(cut.shown)} of ${count(cut.total)} entries shown — use the terminal to see the rest`;
 }
 
 export type TreeAction =

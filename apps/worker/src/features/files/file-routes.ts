@@ -22,7 +22,7 @@ export function fileRoutes(service: FileService): Router {
   router.get('/sessions/:id/files', async (req: Request<IdParams>, res: Response) => {
     const id = parseOrThrow(sessionIdSchema, req.params.id, 'session id');
     const query = parseOrThrow(listFilesQuerySchema, req.query, 'query');
-    res.json({ entries: await service.list(contextOf(req, res), id, query.path) });
+    res.json(await service.list(contextOf(req, res), id, query.path));
   });
 
   router.get('/sessions/:id/file', async (req: Request<IdParams>, res: Response) => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import {
@@ -11,6 +11,7 @@ import {
   worktreePathSchema,
   type CreateFolderBody,
   type FileEntry,
+  type ListFilesResponse,
   type MoveEntryBody,
   type WriteFileBody,
 } from '@grove/contract';
@@ -35,44 +36,55 @@ export class FileService {
     this.#sessions = sessions;
   }
 
-  async list(ctx: RequestContext, id: string, dir: string): Promise<FileEntry[]> {
+  /**
+   * A folder's entries, folders first, then files, each by name; at most MAX_DIR_ENTRIES of
+   * them. All names are read and sorted before the cut, so a big folder answers the same first
+   * entries whatever order the disk lists them in (its folders among them), and says it was
+   * cut. Only what the sort needs is looked at for all of them (a link's target, to know if it
+   * is a folder); files' sizes are read for the entries answered only.
+   */
+  async list(ctx: RequestContext, id: string, dir: string): Promise<ListFilesResponse> {
     const row = this.#sessions.requireWorktree(ctx, id);
     const resolved = await resolveInWorktree(row.worktree_path, dir);
     refuseGitInternal(resolved.asked, resolved.relative);
     if (!resolved.exists) throw new AppError('not_found', 'No such directory');
     if (!(await stat(resolved.absolute)).isDirectory())
       throw new AppError('bad_request', 'Not a directory');
-    const names = await readdir(resolved.absolute, { withFileTypes: true });
-    const entries: FileEntry[] = [];
-    for (const dirent of names) {
+    const dirents = await readdir(resolved.absolute, { withFileTypes: true });
+    const listed: Listed[] = [];
+    for (const dirent of dirents) {
       if (isReservedGitName(dirent.name)) continue;
       const rel = resolved.asked ? `${resolved.asked}/${dirent.name}` : dirent.name;
       // A name no request could name (a newline, a backslash in it) is not listed either.
       if (!worktreePathSchema.safeParse(rel).success) continue;
-      let target: ResolvedPath;
-      try {
-        target = await resolveInWorktree(row.worktree_path, rel);
-      } catch {
-        // A link that leads out of the worktree, nowhere or in a loop: never followed, but
-        // shown (as a file, marked) so that it can be renamed or deleted; it cannot be opened.
-        if (dirent.isSymbolicLink())
-          entries.push({ name: dirent.name, path: rel, type: 'file', size: 0, link: 'outside' });
-        if (entries.length >= MAX_DIR_ENTRIES) break;
+      const entry = dirent.isDirectory()
+        ? { name: dirent.name, path: rel, type: 'dir' as const, size: 0 }
+        : dirent.isFile()
+          ? { name: dirent.name, path: rel, type: 'file' as const }
+          : dirent.isSymbolicLink()
+            ? await describeLink(row.worktree_path, dirent.name, rel)
+            : undefined; // a FIFO, socket or device: nothing the files API can open
+      if (entry) listed.push(entry);
+    }
+    listed.sort(compareEntries);
+
+    const entries: FileEntry[] = [];
+    let total = listed.length;
+    for (const entry of listed) {
+      if (entries.length >= MAX_DIR_ENTRIES) break;
+      if (entry.size !== undefined) {
+        entries.push({ ...entry, size: entry.size });
         continue;
       }
-      const info = await stat(target.absolute).catch(() => undefined);
-      if (!info || !(info.isFile() || info.isDirectory())) continue;
-      entries.push({
-        name: dirent.name,
-        path: rel,
-        type: info.isDirectory() ? 'dir' : 'file',
-        size: info.isDirectory() ? 0 : info.size,
-      });
-      if (entries.length >= MAX_DIR_ENTRIES) break;
+      // lstat: a file swapped for a link since readdir is not followed (and not listed).
+      const info = await lstat(path.join(resolved.absolute, entry.name)).catch(() => undefined);
+      if (!info?.isFile()) {
+        total -= 1; // gone since readdir: the next one takes its place
+        continue;
+      }
+      entries.push({ ...entry, size: info.size });
     }
-    return entries.sort((a, b) =>
-      a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1,
-    );
+    return { entries, truncated: entries.length < total, total };
   }
 
   async read(
@@ -209,6 +221,37 @@ export class FileService {
   ): Promise<{ path: string; type: EntryType }> {
     return deleteEntry(this.#sessions.requireWorktree(ctx, id).worktree_path, entry);
   }
+}
+
+/** An entry to list; a file's size is read only once it is among the entries answered. */
+type Listed = Omit<FileEntry, 'size'> & { size?: number };
+
+/** The listing's order: folders first, then files, each by name. */
+function compareEntries(a: Listed, b: Listed): number {
+  return a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1;
+}
+
+/**
+ * A symbolic link as the listing shows it: as what it leads to when that is a file or folder
+ * inside the worktree (under its own name); else, leading out of the worktree, nowhere or in a
+ * loop, never followed but shown (as a file, marked) so that it can be renamed or deleted.
+ */
+async function describeLink(
+  worktree: string,
+  name: string,
+  rel: string,
+): Promise<Listed | undefined> {
+  let target: ResolvedPath;
+  try {
+    target = await resolveInWorktree(worktree, rel);
+  } catch {
+    return { name, path: rel, type: 'file', size: 0, link: 'outside' };
+  }
+  const info = await stat(target.absolute).catch(() => undefined);
+  if (!info || !(info.isFile() || info.isDirectory())) return undefined;
+  return info.isDirectory()
+    ? { name, path: rel, type: 'dir', size: 0 }
+    : { name, path: rel, type: 'file', size: info.size };
 }
 
 /** A file's version as the contract defines it: the SHA-256 of its bytes. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { listFilesResponseSchema } from '@grove/contract';
 import { createSourceRepo, makeTempDir } from '@grove/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -273,6 +274,57 @@ describe('files API confined to the worktree', () => {
     expect(JSON.stringify(await longName.json())).toContain(
       'path has a name longer than 255 bytes',
     );
+  });
+
+  it('cuts a folder of more than 5,000 entries at its first 5,000 in listing order, and says so', async () => {
+    interface Listing {
+      entries: { name: string; path: string; type: string; size: number; link?: string }[];
+      truncated: boolean;
+      total: number;
+    }
+    const many = path.join(worktree, 'many');
+    mkdirSync(path.join(many, '0000-first'), { recursive: true });
+    mkdirSync(path.join(many, 'zzzz-last'));
+    const files = Array.from({ length: 6000 }, (_, i) => `f-${String(i).padStart(4, '0')}.txt`);
+    for (const name of files) writeFileSync(path.join(many, name), 'x\n');
+    // A link to a folder inside is a folder; one that leads out a file marked as such.
+    symlinkSync('0000-first', path.join(many, 'mmmm-dir-link'));
+    symlinkSync('/etc', path.join(many, 'a-out-link'));
+    const list = async (dir: string) => {
+      const res = await alice(`/sessions/${id}/files?path=${q(dir)}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Listing;
+      expect(listFilesResponseSchema.safeParse(body).success).toBe(true);
+      return body;
+    };
+
+    const cut = await list('many');
+    expect(cut.entries).toHaveLength(5000);
+    expect(cut.truncated).toBe(true);
+    expect(cut.total).toBe(6004);
+    // Folders first (whatever readdir's order), then files by name: the same 5,000 every time.
+    expect(cut.entries.slice(0, 4)).toEqual([
+      { name: '0000-first', path: 'many/0000-first', type: 'dir', size: 0 },
+      { name: 'mmmm-dir-link', path: 'many/mmmm-dir-link', type: 'dir', size: 0 },
+      { name: 'zzzz-last', path: 'many/zzzz-last', type: 'dir', size: 0 },
+      { name: 'a-out-link', path: 'many/a-out-link', type: 'file', size: 0, link: 'outside' },
+    ]);
+    expect(cut.entries.slice(4).map((e) => e.name)).toEqual(files.slice(0, 4996));
+    expect(cut.entries.at(-1)).toEqual({
+      name: 'f-4995.txt',
+      path: 'many/f-4995.txt',
+      type: 'file',
+      size: 2,
+    });
+
+    // Exactly 5,000 is not cut; a folder under the limit neither.
+    for (const name of files.slice(4996)) rmSync(path.join(many, name));
+    const whole = await list('many');
+    expect(whole).toMatchObject({ truncated: false, total: 5000 });
+    expect(whole.entries).toHaveLength(5000);
+    expect(whole.entries.at(-1)?.name).toBe('f-4995.txt');
+    expect(await list('many/0000-first')).toEqual({ entries: [], truncated: false, total: 0 });
+    rmSync(many, { recursive: true });
   });
 
   it("answers 404 for another user's session", async () => {
