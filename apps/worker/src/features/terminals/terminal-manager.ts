@@ -9,11 +9,11 @@ import type { RequestContext } from '../../lib/request-context';
 import type { SessionService } from '../sessions/session-service';
 import type { SessionRow } from '../sessions/session-store';
 import { SessionConnections } from './session-connections';
-import { parseSince, Terminal } from './terminal';
+import { parseSince, type PreviousShell, Terminal } from './terminal';
 import { buildTerminalEnv } from './terminal-env';
 import { terminalHomeFor, type TerminalHomeOptions } from './terminal-home';
 import { TerminalCloseCodes, TerminalLimits } from './terminal-limits';
-import { persistTerminal, previousScrollback } from './terminal-persistence';
+import { persistTerminal, previousShell } from './terminal-persistence';
 import { assertUnderTerminalLimit, countLiveTerminals } from './terminal-quota';
 import { refuseUpgrade, TerminalSockets } from './terminal-sockets';
 import type { TerminalStore } from './terminal-store';
@@ -124,7 +124,7 @@ export class TerminalManager {
       }
       if (!terminal || !terminal.running) {
         terminal = this.#spawn(session, terminalId, {
-          previous: previousScrollback(terminal, row),
+          previous: previousShell(terminal, row),
           createdAt: row.created_at,
           cols: row.cols,
           rows: row.rows,
@@ -150,7 +150,7 @@ export class TerminalManager {
     session: SessionRow,
     id: string,
     extra: {
-      previous?: { scrollback: Buffer; seq: number };
+      previous?: PreviousShell;
       createdAt?: string;
       cols?: number;
       rows?: number;

@@ -1,4 +1,4 @@
-import type { Terminal } from './terminal';
+import type { PreviousShell, ShellEnd, Terminal } from './terminal';
 import { TerminalLimits } from './terminal-limits';
 import type { TerminalRow, TerminalStore } from './terminal-store';
 
@@ -19,21 +19,37 @@ export function persistTerminal(store: TerminalStore, terminal: Terminal): void 
     rows: terminal.rows,
     seq: terminal.seq,
     scrollback,
-    exit_code: terminal.exitCode ?? null,
+    // Null for a shell a signal ended: node-pty's exit code 0 would read as a clean `exit`.
+    exit_code: terminal.exitSignal === undefined ? (terminal.exitCode ?? null) : null,
     created_at: terminal.createdAt,
   });
   terminal.dirty = false;
 }
 
 /**
- * The scrollback a fresh shell with a known id starts from: all the output of its last shell
- * when this worker still has it, else what was persisted.
+ * The scrollback a fresh shell with a known id starts from, and why its last shell is gone:
+ * all the output of that shell when this worker still has it, else what was persisted.
  */
-export function previousScrollback(
-  live: Terminal | undefined,
-  row: TerminalRow,
-): { scrollback: Buffer; seq: number } {
+export function previousShell(live: Terminal | undefined, row: TerminalRow): PreviousShell {
   return live
-    ? { scrollback: live.buffer.since(0).data, seq: live.seq }
-    : { scrollback: row.scrollback, seq: row.seq };
+    ? { scrollback: live.buffer.since(0).data, seq: live.seq, end: liveShellEnd(live) }
+    : { scrollback: row.scrollback, seq: row.seq, end: persistedShellEnd(row) };
+}
+
+function liveShellEnd(terminal: Terminal): ShellEnd {
+  if (terminal.exitSignal !== undefined) return { reason: 'signal', signal: terminal.exitSignal };
+  return typeof terminal.exitCode === 'number'
+    ? { reason: 'exited', exitCode: terminal.exitCode }
+    : { reason: 'signal', signal: null };
+}
+
+/**
+ * `previous` rows were running when the worker stopped. An `exited` row keeps its shell's exit
+ * code, or null when a signal ended it; a `running` row with no live shell is one being reaped.
+ */
+function persistedShellEnd(row: TerminalRow): ShellEnd {
+  if (row.status === 'previous') return { reason: 'worker_restarted' };
+  return row.status === 'exited' && row.exit_code !== null
+    ? { reason: 'exited', exitCode: row.exit_code }
+    : { reason: 'signal', signal: null };
 }

@@ -16,8 +16,8 @@ export interface TerminalOptions {
   cols: number;
   rows: number;
   bufferBytes: number;
-  /** Scrollback of a previous shell with this id (after a worker restart), and where it ended. */
-  previous?: { scrollback: Buffer; seq: number } | undefined;
+  /** Scrollback of a previous shell with this id, where it ended, and why. */
+  previous?: PreviousShell | undefined;
   createdAt?: string | undefined;
 }
 
@@ -58,8 +58,31 @@ export function parseSince(param: string | null): Since {
   return /^\d+$/.test(param) ? Number(param) : { invalid: param };
 }
 
-export const PREVIOUS_SHELL_MARKER =
-  '\r\n\x1b[2m──── previous shell ended (the worker restarted); this is a new shell ────\x1b[0m\r\n';
+/** Why a terminal's previous shell is gone, for the line a fresh shell starts under. */
+export type ShellEnd =
+  /** It exited by itself (`exit`, end of input). */
+  | { reason: 'exited'; exitCode: number }
+  /** A signal ended it (reaped when idle, `kill -9`); null once only SQLite remembers it. */
+  | { reason: 'signal'; signal: number | null }
+  /** It was still running when the worker stopped (a row restored as `previous`). */
+  | { reason: 'worker_restarted' };
+
+export interface PreviousShell {
+  scrollback: Buffer;
+  seq: number;
+  end: ShellEnd;
+}
+
+/** The dim line between a previous shell's scrollback and the fresh shell's output. */
+export function previousShellMarker(end: ShellEnd): string {
+  const ended =
+    end.reason === 'exited'
+      ? `exited with code ${end.exitCode}`
+      : end.reason === 'signal'
+        ? `was ended by ${end.signal === null ? 'a signal' : `signal ${end.signal}`}`
+        : 'ended (the worker restarted)';
+  return `\r\n\x1b[2m──── previous shell ${ended}; this is a new shell ────\x1b[0m\r\n`;
+}
 
 /**
  * One PTY (a login shell in the worktree) and everything around it: output numbered by byte
@@ -74,6 +97,8 @@ export class Terminal {
   readonly createdAt: string;
   readonly buffer: OutputBuffer;
   exitCode: number | null | undefined = undefined;
+  /** The signal that ended the shell, if one did. */
+  exitSignal: number | undefined = undefined;
   /** Last input, resize, output or attach; heartbeats do not count. */
   lastActivity = Date.now();
   /** When this shell started, and whether any client has connected to it since. */
@@ -123,7 +148,7 @@ export class Terminal {
     );
     if (previous) {
       this.buffer.append(previous.scrollback);
-      this.buffer.append(Buffer.from(PREVIOUS_SHELL_MARKER));
+      this.buffer.append(Buffer.from(previousShellMarker(previous.end)));
     }
     this.#sizes = [{ seq: this.buffer.start, cols: options.cols, rows: options.rows }];
     this.#pty = pty.spawn(options.shell, ['-l'], {
@@ -135,7 +160,7 @@ export class Terminal {
       encoding: null,
     });
     this.#pty.onData((data) => this.#onData(data as unknown as Buffer));
-    this.#pty.onExit(({ exitCode }) => this.#onExit(exitCode));
+    this.#pty.onExit(({ exitCode, signal }) => this.#onExit(exitCode, signal));
   }
 
   get pid(): number {
@@ -432,9 +457,11 @@ export class Terminal {
     }
   }
 
-  #onExit(exitCode: number): void {
+  #onExit(exitCode: number, signal: number | undefined): void {
     this.#flush(true);
     this.exitCode = exitCode;
+    // node-pty reports 0 for "no signal" (and exit code 0 for a shell a signal ended).
+    this.exitSignal = signal || undefined;
     this.dirty = true;
     for (const attached of this.#sockets) send(attached.ws, { type: 'exit', exitCode });
     for (const listener of this.#exitListeners) listener(this);

@@ -376,6 +376,44 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     expect((await requestTicket(tw, 'ivy', session.id, terminalId)).status).toBe(404);
   });
 
+  it('starts a fresh shell after `exit`, with a line that says the shell exited and its code', async () => {
+    const session = await createSession(tw, 'kim', repo);
+    const { client, terminalId } = await openTerminal(tw, 'kim', session.id);
+    client.input('echo before-exit-$((2+2)); exit 3\r');
+    await client.waitFor((c) => c.frames.some((f) => f.type === 'exit'));
+    expect(client.frames.find((f) => f.type === 'exit')).toEqual({ type: 'exit', exitCode: 3 });
+    expect(client.text).toContain('before-exit-4');
+    await client.close();
+
+    // A reload: a ticket for the same terminal brings a new shell after the old scrollback.
+    const again = await openTerminal(tw, 'kim', session.id, { terminalId });
+    await again.client.waitFor(/previous shell exited/);
+    expect(again.client.text).toContain('before-exit-4');
+    expect(again.client.text).toContain(
+      '──── previous shell exited with code 3; this is a new shell ────',
+    );
+    // The worker never restarted: it does not say so.
+    expect(again.client.text).not.toContain('worker restarted');
+    again.client.input('echo after-exit-$((3+3))\r');
+    await again.client.waitFor(/after-exit-6\r\n/);
+    expect(tw.worker.terminals.get(terminalId)?.running).toBe(true);
+    await again.client.close();
+  });
+
+  it('says a shell a signal ended was ended by that signal', async () => {
+    const session = await createSession(tw, 'lena', repo);
+    const { client, terminalId } = await openTerminal(tw, 'lena', session.id);
+    client.input('kill -9 $$\r');
+    await client.waitFor((c) => c.frames.some((f) => f.type === 'exit'));
+    await client.close();
+    const again = await openTerminal(tw, 'lena', session.id, { terminalId });
+    await again.client.waitFor(/previous shell \w+/);
+    expect(again.client.text).toContain(
+      '──── previous shell was ended by signal 9; this is a new shell ────',
+    );
+    await again.client.close();
+  });
+
   it('limits live terminals per user (429) and kills them when the session is deleted', async () => {
     const session = await createSession(tw, 'gina', repo);
     const named = await tw.fetchAs('gina')('/sessions', { json: { repo, name: 'notes' } });
@@ -421,9 +459,15 @@ describe('terminal grace period', () => {
       expect(closed.code).toBe(4004);
       expect(client.frames.filter((f) => f.type === 'pong').length).toBeGreaterThan(2);
       expect(() => process.kill(pid, 0)).toThrow();
-      // The scrollback is still there for a new shell on the same terminal.
+      // The scrollback is still there for a new shell on the same terminal, under a line that
+      // says the old one was ended (the worker sent SIGHUP), not that it exited or the worker
+      // restarted.
       const again = await openTerminal(tw, 'alice', session.id, { terminalId });
       await again.client.waitFor(/idle-9/);
+      await again.client.waitFor(/previous shell \w+/);
+      expect(again.client.text).toContain(
+        '──── previous shell was ended by a signal; this is a new shell ────',
+      );
       await again.client.close();
     } finally {
       await tw.close();
@@ -457,9 +501,48 @@ describe('terminal scrollback across a worker restart', () => {
       const again = await openTerminal(tw, 'alice', session.id, { terminalId: first.terminalId });
       await again.client.waitFor(/previous shell ended/);
       expect(again.client.text).toContain('before-restart-2');
+      expect(again.client.text).toContain(
+        '──── previous shell ended (the worker restarted); this is a new shell ────',
+      );
       expect(tw.worker.terminals.get(first.terminalId)!.pid).not.toBe(oldPid);
       again.client.input('echo after-$((2+3))\r');
       await again.client.waitFor(/after-5\r\n/);
+      await again.client.close();
+      await tw.close();
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe('a shell that exited before a worker restart', () => {
+  it('is said to have exited, with its code, not to have ended with the restart', async () => {
+    const temp = makeTempDir('grove-exited-restart-');
+    const repo = createSourceRepo(path.join(temp.dir, 'origin'));
+    const dataDir = path.join(temp.dir, 'data');
+    try {
+      let tw = await startTestWorker({}, dataDir);
+      const session = await createSession(tw, 'alice', repo);
+      const first = await openTerminal(tw, 'alice', session.id);
+      first.client.input('echo before-exit-$((1+1)); exit 5\r');
+      await first.client.waitFor((c) => c.frames.some((f) => f.type === 'exit'));
+      await first.client.close();
+      await tw.close();
+
+      tw = await startTestWorker({}, dataDir);
+      const listed = (await (
+        await tw.fetchAs('alice')(`/sessions/${session.id}/terminals`)
+      ).json()) as { terminals: { id: string; status: string }[] };
+      expect(listed.terminals).toEqual([
+        expect.objectContaining({ id: first.terminalId, status: 'exited' }),
+      ]);
+      const again = await openTerminal(tw, 'alice', session.id, { terminalId: first.terminalId });
+      await again.client.waitFor(/previous shell \w+/);
+      expect(again.client.text).toContain('before-exit-2');
+      expect(again.client.text).toContain(
+        '──── previous shell exited with code 5; this is a new shell ────',
+      );
+      expect(again.client.text).not.toContain('worker restarted');
       await again.client.close();
       await tw.close();
     } finally {
