@@ -263,7 +263,12 @@ export function IdeShell({
           />
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
-          <TerminalPanel sessionId={sessionId} fontSize={terminalFontSize} onCommand={commandRan} />
+          <TerminalPanel
+            sessionId={sessionId}
+            sessionStatus={session.status}
+            fontSize={terminalFontSize}
+            onCommand={commandRan}
+          />
         </section>
         <aside className="pane side" data-pane="chat" aria-label="Chat">
           <div className="side-tabs" role="tablist" aria-label="Side panel">

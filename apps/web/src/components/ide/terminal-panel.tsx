@@ -1,6 +1,6 @@
 'use client';
 
-import type { TerminalConfigResponse, TerminalSummary } from '@grove/contract';
+import type { Session, TerminalConfigResponse, TerminalSummary } from '@grove/contract';
 import { useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
@@ -25,13 +25,21 @@ interface Tab {
   ticket?: TerminalConfigResponse;
 }
 
-/** Terminal tabs: the session's terminals from the worker, plus new ones opened here. */
+/**
+ * Terminal tabs: the session's terminals from the worker, plus new ones opened here. A shell
+ * runs in the session's worktree, so while the session is being created (or if that failed)
+ * the panel asks for nothing and says so; it loads (opening Terminal 1 if there is none) once
+ * the session is ready.
+ */
 export function TerminalPanel({
   sessionId,
+  sessionStatus,
   fontSize,
   onCommand,
 }: {
   sessionId: string;
+  /** The session's status as the IDE last read it. */
+  sessionStatus: Session['status'];
   /** The user's preference (/settings); xterm's default size otherwise. */
   fontSize?: number | undefined;
   /** A command was entered in one of the terminals. */
@@ -43,6 +51,7 @@ export function TerminalPanel({
   const [closing, setClosing] = useState<ReadonlySet<string>>(new Set());
   const [opening, setOpening] = useState(false);
   const numbers = useRef<TerminalNumbers>({ next: 1, byId: {} });
+  const ready = hasWorktree(sessionStatus);
   const tabList = useRef<HTMLDivElement>(null);
 
   /**
@@ -93,7 +102,11 @@ export function TerminalPanel({
   const open = useRef(openTerminal);
   open.current = openTerminal;
 
+  // Once per session, when it is ready: `ready` changes only from false to true (creating to
+  // active), and the status moving on (active, connected, updating) leaves it true. A run
+  // cleaned up before its answer (strict mode's double effect) drops it: one terminal opens.
   useEffect(() => {
+    if (!ready) return;
     let active = true;
     apiFetch<{ terminals: TerminalSummary[] }>(`/api/workspace/session/${sessionId}/terminals`, {
       cache: 'no-store',
@@ -118,7 +131,7 @@ export function TerminalPanel({
     return () => {
       active = false;
     };
-  }, [sessionId]);
+  }, [sessionId, ready]);
 
   /** The worker knows best whether the shell still runs (it may have exited meanwhile). */
   async function isRunning(terminalId: string): Promise<boolean> {
@@ -236,7 +249,7 @@ export function TerminalPanel({
         <button
           type="button"
           className="secondary small-button term-new"
-          disabled={opening}
+          disabled={opening || !ready}
           onClick={() => void openTerminal()}
         >
           + New
@@ -247,7 +260,15 @@ export function TerminalPanel({
           {error}
         </p>
       )}
-      {tabs?.length === 0 ? (
+      {!ready ? (
+        <div className="terminal-empty">
+          <p className="muted small" role="status">
+            {sessionStatus === 'creating'
+              ? 'The terminal opens once the session is ready.'
+              : 'This session has no worktree (its creation failed), so no terminal.'}
+          </p>
+        </div>
+      ) : tabs?.length === 0 ? (
         <div className="terminal-empty">
           <p className="muted small">No terminals open.</p>
           <button
@@ -276,6 +297,11 @@ export function TerminalPanel({
       )}
     </div>
   );
+}
+
+/** The statuses the worker gives terminals in (it answers `409` to the others). */
+function hasWorktree(status: Session['status']): boolean {
+  return status !== 'creating' && status !== 'failed' && status !== 'deleting';
 }
 
 function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string> {

@@ -8,6 +8,7 @@ import { RECONNECT_MAX_MS } from './backoff';
 import {
   SESSION_CHECK_MS,
   SESSION_CHECK_TIMEOUT_MS,
+  SESSION_CREATING_CHECK_MS,
   SessionWatch,
   type SessionWatchStatus,
 } from './session-watch';
@@ -118,6 +119,21 @@ describe('SessionWatch', () => {
     await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ kind: 'signed-out' }));
     await vi.advanceTimersByTimeAsync(SESSION_CHECK_MS * 3);
     expect(reads()).toBe(1);
+  });
+
+  it('reads a session being created every second, and at the usual pace once it is ready', async () => {
+    const { watch, sessions, reads } = watching([session('creating'), session('active')]);
+    watch.start(session('creating'));
+    await vi.advanceTimersByTimeAsync(SESSION_CREATING_CHECK_MS);
+    expect(reads()).toBe(1);
+    await vi.advanceTimersByTimeAsync(SESSION_CREATING_CHECK_MS);
+    expect(reads()).toBe(2);
+    expect(sessions.map((s) => s.status)).toEqual(['creating', 'creating', 'active']);
+    await vi.advanceTimersByTimeAsync(SESSION_CHECK_MS - 1);
+    expect(reads()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads()).toBe(3);
+    watch.dispose();
   });
 
   it('pauses periodic checks while the page is out of view, not the retries of an outage', async () => {

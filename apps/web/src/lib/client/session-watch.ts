@@ -8,6 +8,11 @@ import { errorMessage } from './format';
 /** While the session answers, it is read again this often (while the page is in view). */
 export const SESSION_CHECK_MS = 10_000;
 /**
+ * While the session is being created it is read this often instead (as the sessions page
+ * does): the panes that need its worktree, the terminal's first shell, start once it is ready.
+ */
+export const SESSION_CREATING_CHECK_MS = 1_000;
+/**
  * A check not answered by then counts as an outage: a worker that stopped answering (rather
  * than refusing connections) would otherwise leave the page waiting without a word.
  */
@@ -39,6 +44,10 @@ function readSessionFromApi(sessionId: string, signal: AbortSignal): Promise<Ses
     cache: 'no-store',
     signal,
   }).then((data) => data.session);
+}
+
+function checkInterval(session: Session): number {
+  return session.status === 'creating' ? SESSION_CREATING_CHECK_MS : SESSION_CHECK_MS;
 }
 
 function pageVisible(): boolean {
@@ -78,7 +87,7 @@ export class SessionWatch {
     if (known) {
       this.#options.onSession(known);
       if (!this.#settle(known)) return;
-      this.#schedule(SESSION_CHECK_MS);
+      this.#schedule(checkInterval(known));
     } else {
       void this.check();
     }
@@ -124,7 +133,7 @@ export class SessionWatch {
       this.#attempt = 0;
       this.#options.onSession(session);
       if (!this.#settle(session)) return;
-      next = SESSION_CHECK_MS;
+      next = checkInterval(session);
     } else if (failure instanceof ApiError && failure.status === 404) {
       return this.#end({ kind: 'gone' });
     } else if (failure instanceof ApiError && failure.status === 401) {
