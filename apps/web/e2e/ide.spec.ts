@@ -104,8 +104,8 @@ test('local sign-in, session from a local repo, terminal, chat, diff and commit 
     await screenshot(page, 'home-desktop');
     await row.getByRole('link').click();
     await expect(page).toHaveURL(`${stack.webUrl}/sessions/${sessionId}`);
-    // The tab names the session: no name given, so its branch.
-    await expect(page).toHaveTitle(`session/${sessionId} · Grove`);
+    // The tab names the session as its header does: no name given, so its repository.
+    await expect(page).toHaveTitle(`${repo} · Grove`);
   });
 
   await test.step('a command typed in the terminal runs in the worktree', async () => {

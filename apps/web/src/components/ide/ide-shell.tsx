@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { signInPath } from '@/lib/auth/next-path';
 import { browserDraftStorage, clearSessionDrafts, moveDrafts } from '@/lib/client/drafts';
 import { isWithin, movedPath } from '@/lib/client/file-tree-model';
+import { hasWorktree } from '@/lib/client/session-status';
 import { SessionWatch, type SessionWatchStatus } from '@/lib/client/session-watch';
 
 import { ChangesPanel } from './changes-panel';
@@ -194,6 +195,8 @@ export function IdeShell({
       </main>
     );
 
+  // The panes that read the worktree wait for it (the terminal pane waits by itself).
+  const worktree = hasWorktree(session.status);
   return (
     <div className="ide" data-mobile-pane={mobilePane} data-side-pane={sidePane}>
       <header className="ide-top">
@@ -242,25 +245,33 @@ export function IdeShell({
       </nav>
       <div className="ide-grid">
         <section className="pane" data-pane="files" aria-label="Files">
-          <FileTree
-            sessionId={sessionId}
-            version={worktreeVersion}
-            selected={openPath}
-            onOpen={openFile}
-            onMoved={moved}
-            onChanged={touched}
-          />
+          {worktree ? (
+            <FileTree
+              sessionId={sessionId}
+              version={worktreeVersion}
+              selected={openPath}
+              onOpen={openFile}
+              onMoved={moved}
+              onChanged={touched}
+            />
+          ) : (
+            <NoWorktreeYet status={session.status} what="The files show" />
+          )}
         </section>
         <section className="pane" data-pane="editor" aria-label="Editor">
-          <CodeEditor
-            sessionId={sessionId}
-            path={openPath}
-            renamedFrom={renamedFrom}
-            onSaved={touched}
-            onDirtyChange={setEditorDirty}
-            onNotFound={checkSession}
-            worktreeVersion={worktreeVersion}
-          />
+          {worktree ? (
+            <CodeEditor
+              sessionId={sessionId}
+              path={openPath}
+              renamedFrom={renamedFrom}
+              onSaved={touched}
+              onDirtyChange={setEditorDirty}
+              onNotFound={checkSession}
+              worktreeVersion={worktreeVersion}
+            />
+          ) : (
+            <NoWorktreeYet status={session.status} what="Files open" />
+          )}
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
           <TerminalPanel
@@ -282,15 +293,32 @@ export function IdeShell({
             <SideTab id="chat" current={sidePane} onSelect={setSidePane} />
             <SideTab id="changes" current={sidePane} onSelect={setSidePane} />
           </div>
-          <ChangesPanel
-            sessionId={sessionId}
-            session={session}
-            version={worktreeVersion}
-            onChanged={touched}
-          />
+          {worktree ? (
+            <ChangesPanel
+              sessionId={sessionId}
+              session={session}
+              version={worktreeVersion}
+              onChanged={touched}
+            />
+          ) : (
+            <NoWorktreeYet status={session.status} what="Changes show" />
+          )}
         </aside>
       </div>
     </div>
+  );
+}
+
+/** In a pane that reads the worktree, while the session has none (yet). */
+function NoWorktreeYet({ status, what }: { status: Session['status']; what: string }) {
+  return (
+    <p className="muted small pane-waiting" role="status">
+      {status === 'creating'
+        ? `${what} once the session is ready.`
+        : status === 'failed'
+          ? 'This session has no worktree: its creation failed.'
+          : 'This session is being deleted.'}
+    </p>
   );
 }
 

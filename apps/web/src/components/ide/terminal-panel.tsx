@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 
 import { ApiError, apiFetch } from '@/lib/api/browser';
 import { errorMessage } from '@/lib/client/format';
+import { hasWorktree } from '@/lib/client/session-status';
 import {
   addTerminal,
   browserNumberStorage,
@@ -300,9 +301,6 @@ export function TerminalPanel({
 }
 
 /** The statuses the worker gives terminals in (it answers `409` to the others). */
-function hasWorktree(status: Session['status']): boolean {
-  return status !== 'creating' && status !== 'failed' && status !== 'deleting';
-}
 
 function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string> {
   const next = new Set(keys);

@@ -13,7 +13,7 @@ import { requestWorker } from '@/lib/worker/worker-client';
 
 export const dynamic = 'force-dynamic';
 
-/** The tab names the session (its name, else its branch). */
+/** The tab names the session as its header does (its name, else its repository). */
 export async function generateMetadata({
   params,
 }: {
@@ -23,7 +23,7 @@ export async function generateMetadata({
   const { id } = await params;
   if (!user || !sessionIdSchema.safeParse(id).success) return { title: 'Session' };
   const session = await loadSession(user, id);
-  return { title: session ? session.name || session.branchName : 'Session' };
+  return { title: session ? (session.name ?? session.repo) : 'Session' };
 }
 
 export default async function SessionPage({
