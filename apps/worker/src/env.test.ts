@@ -52,4 +52,15 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(3001);
   });
+
+  it('gives a silent git remote 30 s by default, and takes GROVE_GIT_STALL_SECONDS from 1 to 600', () => {
+    expect(loadConfig({ GROVE_DATA_DIR: temp.dir }).gitStallSeconds).toBe(30);
+    expect(
+      loadConfig({ GROVE_DATA_DIR: temp.dir, GROVE_GIT_STALL_SECONDS: '2' }).gitStallSeconds,
+    ).toBe(2);
+    for (const bad of ['0', '601', '1.5', 'soon'])
+      expect(() => loadConfig({ GROVE_DATA_DIR: temp.dir, GROVE_GIT_STALL_SECONDS: bad })).toThrow(
+        /GROVE_GIT_STALL_SECONDS/,
+      );
+  });
 });

@@ -3,6 +3,15 @@ import { z } from 'zod';
 
 import { loadChatConfig, type ChatConfig } from './features/chat/chat-config';
 
+/**
+ * How long a remote may leave git without a byte (GROVE_GIT_STALL_SECONDS). A git server sends
+ * a keepalive every 5 s by default while it prepares a pack or checks a push
+ * (uploadpack.keepAlive, receive.keepAlive), so 30 s of nothing is a dead remote. And twice this (a create waiting for
+ * the repository's lock behind one that stalls, then stalling itself) is still inside the 120 s
+ * the web gives the worker, so the user gets the real error rather than "did not answer".
+ */
+const GIT_STALL_SECONDS = 30;
+
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false'])
   .transform((value) => value === '1' || value === 'true');
@@ -16,6 +25,7 @@ const envSchema = z.object({
   GROVE_ALLOW_LOCAL_REPOS: booleanFlag.optional(),
   GROVE_MAX_SESSIONS_PER_REPO: z.coerce.number().int().min(1).max(1000).default(10),
   GROVE_MIRROR_FRESH_SECONDS: z.coerce.number().int().min(0).default(30),
+  GROVE_GIT_STALL_SECONDS: z.coerce.number().int().min(1).max(600).default(GIT_STALL_SECONDS),
   GROVE_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -63,6 +73,8 @@ export interface WorkerConfig {
   allowLocalRepos: boolean;
   maxSessionsPerRepo: number;
   mirrorFreshMs: number;
+  /** A remote that leaves a git fetch, push or ls-remote without a byte this long has failed. */
+  gitStallSeconds: number;
   logLevel: z.infer<typeof envSchema>['GROVE_LOG_LEVEL'];
   githubUrl: string;
   githubApiUrl: string;
@@ -130,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     allowLocalRepos: values.GROVE_ALLOW_LOCAL_REPOS ?? mode === 'local',
     maxSessionsPerRepo: values.GROVE_MAX_SESSIONS_PER_REPO,
     mirrorFreshMs: values.GROVE_MIRROR_FRESH_SECONDS * 1000,
+    gitStallSeconds: values.GROVE_GIT_STALL_SECONDS,
     logLevel: values.GROVE_LOG_LEVEL,
     githubUrl: values.GITHUB_URL.replace(/\/+$/, ''),
     githubApiUrl: values.GITHUB_API_URL.replace(/\/+$/, ''),

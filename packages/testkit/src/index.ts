@@ -11,3 +11,4 @@ export * from './anthropic-stand-in';
 export * from './sse-client';
 export * from './postgres-server';
 export * from './supabase-stand-up';
+export * from './stalled-remote';

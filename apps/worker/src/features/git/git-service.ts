@@ -12,7 +12,13 @@ import {
 } from '@grove/contract';
 import type { Logger } from 'pino';
 
-import { createGit, REMOTE_REFS, scrubGitMessage } from '../../lib/git';
+import {
+  createGit,
+  REMOTE_REFS,
+  RemoteStalledError,
+  runRemoteGit,
+  scrubGitMessage,
+} from '../../lib/git';
 import type { RepoMirrors } from '../sessions/repo-mirrors';
 import { resolveRepoSource, type RepoSource } from '../sessions/repo-source';
 import type { RequestContext, SessionService } from '../sessions/session-service';
@@ -137,18 +143,24 @@ export class GitService {
     const { mirrors } = this.#o;
     const branch = row.branch_name;
     await mirrors.withLock(row.repo_key, async () => {
-      const git = createGit(mirrors.mirrorPath(row.repo_key), mirrors.gitOptions(source, token));
       let out: string;
       try {
         // --force-with-lease: the branch is the session's own, so after a rebase it may be
-        // rewritten, but only over what this mirror last pushed.
-        out = await git.raw([
-          'push',
-          '--porcelain',
-          '--force-with-lease',
-          'origin',
-          `refs/heads/${branch}:refs/heads/${branch}`,
-        ]);
+        // rewritten, but only over what this mirror last pushed. --progress: a long push prints
+        // from its start, so it is not taken for a remote that stopped answering.
+        out = await runRemoteGit(
+          mirrors.mirrorPath(row.repo_key),
+          mirrors.gitOptions(source, token),
+          [
+            'push',
+            '--porcelain',
+            '--progress',
+            '--force-with-lease',
+            'origin',
+            `refs/heads/${branch}:refs/heads/${branch}`,
+          ],
+          row.remote_url,
+        );
       } catch (error) {
         throw this.#pushError(error, token);
       }
@@ -168,6 +180,10 @@ export class GitService {
   }
 
   #pushError(error: unknown, token: string | undefined): AppError {
+    if (error instanceof RemoteStalledError)
+      return new AppError('repo_unavailable', `Could not push: ${scrubGitMessage(error.message)}`, {
+        cause: error,
+      });
     const message = scrubGitMessage(
       error instanceof Error ? error.message : String(error),
       token ? [token] : [],
@@ -233,16 +249,19 @@ export class GitService {
     const source = this.#source(row);
     const { mirrors, sessions } = this.#o;
     const result = await mirrors.withLock(row.repo_key, async () => {
-      const mirrorGit = createGit(
-        mirrors.mirrorPath(row.repo_key),
-        mirrors.gitOptions(source, ctx.githubToken),
-      );
       try {
-        await mirrorGit.raw(['fetch', '--quiet', '--prune', '--no-tags', 'origin']);
+        // --progress rather than --quiet: a long fetch prints from its start, so it is not
+        // taken for a remote that stopped answering (runRemoteGit).
+        await runRemoteGit(
+          mirrors.mirrorPath(row.repo_key),
+          mirrors.gitOptions(source, ctx.githubToken),
+          ['fetch', '--progress', '--prune', '--no-tags', 'origin'],
+          row.remote_url,
+        );
       } catch (error) {
         throw new AppError(
           'repo_unavailable',
-          `Could not fetch the base branch: ${scrubGitMessage(String(error), ctx.githubToken ? [ctx.githubToken] : [])}`,
+          `Could not fetch the base branch: ${scrubGitMessage(error instanceof RemoteStalledError ? error.message : String(error), ctx.githubToken ? [ctx.githubToken] : [])}`,
           { cause: error },
         );
       }

@@ -10,9 +10,11 @@ import type { Logger } from 'pino';
 import {
   createGit,
   REMOTE_REFS,
+  RemoteStalledError,
+  runRemoteGit,
   scrubGitMessage,
-  type GitEnvOptions,
   type GitProgress,
+  type RemoteGitOptions,
 } from '../../lib/git';
 import type { KeyedMutex } from '../../lib/keyed-mutex';
 import type { RepoSource } from './repo-source';
@@ -22,6 +24,8 @@ export interface RepoMirrorsOptions {
   githubUrl: string;
   allowLocalRepos: boolean;
   mirrorFreshMs: number;
+  /** GROVE_GIT_STALL_SECONDS: a remote silent this long has failed (see runRemoteGit). */
+  gitStallSeconds: number;
   mutex: KeyedMutex;
   logger: Logger;
 }
@@ -77,7 +81,7 @@ export class RepoMirrors {
     return this.#options.mutex.run(key, task);
   }
 
-  gitOptions(source: RepoSource | undefined, token?: string): GitEnvOptions {
+  gitOptions(source: RepoSource | undefined, token?: string): RemoteGitOptions {
     const github = new URL(this.#options.githubUrl);
     const protocols = ['https'];
     if (github.protocol === 'http:') protocols.push('http');
@@ -86,6 +90,7 @@ export class RepoMirrors {
       allowProtocols: protocols,
       credentials:
         source?.isGitHub && token ? { urlPrefix: `${github.origin}/`, token } : undefined,
+      stallSeconds: this.#options.gitStallSeconds,
     };
   }
 
@@ -106,7 +111,7 @@ export class RepoMirrors {
         await this.#create(source, mirror, options, onProgress);
         this.#rememberAccess(source, token);
       } else if (!(await this.#isFresh(source.key, mirror))) {
-        await this.#fetch(source.key, mirror, options, onProgress);
+        await this.#fetch(source, mirror, options, onProgress);
         this.#rememberAccess(source, token);
       } else {
         await this.#checkAccess(source, options, token);
@@ -138,11 +143,7 @@ export class RepoMirrors {
         }
       }
       await mkdir(this.root, { recursive: true });
-      const branch = await remoteHead(
-        createGit(this.root, options),
-        source.remoteUrl,
-        source.remoteUrl,
-      );
+      const branch = await remoteHead(this.root, options, source.remoteUrl, source.remoteUrl);
       this.#rememberAccess(source, token);
       this.#heardHead.set(source.key, { branch, at: Date.now() });
       return branch;
@@ -157,12 +158,12 @@ export class RepoMirrors {
    * (`git ls-remote`, one round trip that writes nothing). A yes is remembered briefly.
    * Other remotes never get a token, so every caller reads them exactly as the worker does.
    */
-  async #checkAccess(source: RepoSource, options: GitEnvOptions, token?: string): Promise<void> {
+  async #checkAccess(source: RepoSource, options: RemoteGitOptions, token?: string): Promise<void> {
     if (!source.isGitHub) return;
     const checkedAt = this.#accessCheckedAt.get(accessKey(source, token));
     if (checkedAt !== undefined && Date.now() - checkedAt < ACCESS_CHECK_FRESH_MS) return;
     // The answer must name the remote's HEAD: a failure that somehow exits quietly is no yes.
-    await remoteHead(createGit(this.root, options), source.remoteUrl, source.remoteUrl);
+    await remoteHead(this.root, options, source.remoteUrl, source.remoteUrl);
     this.#rememberAccess(source, token);
   }
 
@@ -186,7 +187,7 @@ export class RepoMirrors {
   }
 
   /** The default branch recorded in the mirror when it was made (read once, then cached). */
-  async #mirrorDefaultBranch(key: string, options: GitEnvOptions): Promise<string> {
+  async #mirrorDefaultBranch(key: string, options: RemoteGitOptions): Promise<string> {
     let defaultBranch = this.#defaultBranch.get(key);
     if (defaultBranch === undefined) {
       defaultBranch = (
@@ -204,7 +205,7 @@ export class RepoMirrors {
   async #create(
     source: RepoSource,
     mirror: string,
-    options: GitEnvOptions,
+    options: RemoteGitOptions,
     onProgress?: (progress: GitProgress) => void,
   ): Promise<void> {
     await mkdir(this.root, { recursive: true });
@@ -228,7 +229,7 @@ export class RepoMirrors {
   async #build(
     source: RepoSource,
     tmp: string,
-    options: GitEnvOptions,
+    options: RemoteGitOptions,
     onProgress?: (progress: GitProgress) => void,
   ): Promise<string> {
     const git = createGit(this.root, options);
@@ -240,16 +241,17 @@ export class RepoMirrors {
     await mirrorGit.raw(['config', 'gc.auto', '0']);
     await mirrorGit.raw(['config', 'maintenance.auto', 'false']);
     const defaultBranch =
-      this.#takeHeardHead(source.key) ?? (await remoteHead(mirrorGit, 'origin', source.remoteUrl));
+      this.#takeHeardHead(source.key) ??
+      (await remoteHead(tmp, options, 'origin', source.remoteUrl));
     await mirrorGit.raw(['config', 'grove.defaultbranch', defaultBranch]);
     // --progress: the first fetch of a large repository is what a user waits for; they see it.
-    await createGit(tmp, options, {}, onProgress).raw([
-      'fetch',
-      '--progress',
-      '--prune',
-      '--no-tags',
-      'origin',
-    ]);
+    await runRemoteGit(
+      tmp,
+      options,
+      ['fetch', '--progress', '--prune', '--no-tags', 'origin'],
+      source.remoteUrl,
+      onProgress,
+    );
     return defaultBranch;
   }
 
@@ -260,14 +262,19 @@ export class RepoMirrors {
   }
 
   async #fetch(
-    key: string,
+    source: RepoSource,
     mirror: string,
-    options: GitEnvOptions,
+    options: RemoteGitOptions,
     onProgress?: (progress: GitProgress) => void,
   ): Promise<void> {
-    const git = createGit(mirror, options, {}, onProgress);
-    await git.raw(['fetch', '--progress', '--prune', '--no-tags', 'origin']);
-    this.#lastFetch.set(key, Date.now());
+    await runRemoteGit(
+      mirror,
+      options,
+      ['fetch', '--progress', '--prune', '--no-tags', 'origin'],
+      source.remoteUrl,
+      onProgress,
+    );
+    this.#lastFetch.set(source.key, Date.now());
   }
 
   async #lastFetchedAt(key: string, mirror: string): Promise<number> {
@@ -394,13 +401,22 @@ function localRepoProblem(remoteUrl: string): string | undefined {
   return isRepo ? undefined : `${dir} is not a git repository`;
 }
 
-/** The branch the remote's HEAD names (`git ls-remote --symref <remote> HEAD`). */
+/**
+ * The branch the remote's HEAD names (`git ls-remote --symref <remote> HEAD`, run in `baseDir`;
+ * `remote` is a URL or, in a mirror, `origin`).
+ */
 async function remoteHead(
-  git: ReturnType<typeof createGit>,
+  baseDir: string,
+  options: RemoteGitOptions,
   remote: string,
   remoteUrl: string,
 ): Promise<string> {
-  const head = await git.raw(['ls-remote', '--symref', remote, 'HEAD']);
+  const head = await runRemoteGit(
+    baseDir,
+    options,
+    ['ls-remote', '--symref', remote, 'HEAD'],
+    remoteUrl,
+  );
   const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head);
   if (!match?.[1])
     throw new AppError(
@@ -413,6 +429,10 @@ async function remoteHead(
 /** A failure to reach or read the remote, said plainly (a local path's own problem first). */
 function unavailable(source: RepoSource, error: unknown, secrets: readonly string[]): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof RemoteStalledError) {
+    const message = `Could not fetch ${source.remoteUrl}: it ${error.reason}`;
+    return new AppError('repo_unavailable', message, { cause: error });
+  }
   const local = source.isLocal ? localRepoProblem(source.remoteUrl) : undefined;
   if (local) return new AppError('repo_unavailable', local, { cause: error });
   const detail = error instanceof Error ? error.message : String(error);
