@@ -266,7 +266,9 @@ export function TerminalPanel({
           <p className="muted small" role="status">
             {sessionStatus === 'creating'
               ? 'The terminal opens once the session is ready.'
-              : 'This session has no worktree (its creation failed), so no terminal.'}
+              : sessionStatus === 'failed'
+                ? 'This session has no worktree (its creation failed), so no terminal.'
+                : 'This session is being deleted.'}
           </p>
         </div>
       ) : tabs?.length === 0 ? (
@@ -299,8 +301,6 @@ export function TerminalPanel({
     </div>
   );
 }
-
-/** The statuses the worker gives terminals in (it answers `409` to the others). */
 
 function withoutKey(keys: ReadonlySet<string>, key: string): ReadonlySet<string> {
   const next = new Set(keys);
