@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildGitEnv, progressStage, scrubGitMessage } from './git';
+import { buildGitEnv, isGitAuthFailure, progressStage, scrubGitMessage } from './git';
 
 describe('progressStage', () => {
   it("names the remote's own progress lines as preparing, and keeps git's stages", () => {
@@ -41,5 +41,23 @@ describe('buildGitEnv', () => {
     expect(buildGitEnv({ allowProtocols: ['https'] }, {})).not.toHaveProperty(
       'GIT_HTTP_LOW_SPEED_TIME',
     );
+  });
+});
+
+describe('isGitAuthFailure', () => {
+  it("takes git's report of a refused credential, not any 401 or 403 in the text", () => {
+    for (const refused of [
+      "fatal: Authentication failed for 'https://github.com/octo/app.git/'",
+      "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      "remote: Permission to octo/app.git denied to bob.\nfatal: unable to access 'https://github.com/octo/app.git/': The requested URL returned error: 403",
+      "fatal: unable to access 'https://github.com/octo/app.git/': The requested URL returned error: 401",
+    ])
+      expect(isGitAuthFailure(refused), refused).toBe(true);
+    for (const other of [
+      ' ! [rejected]        session/abc -> session/abc (fetch first)\nerror: failed to push some refs; 403 objects',
+      "fatal: unable to access 'https://github.com/octo/app.git/': The requested URL returned error: 500",
+      'remote: Repository 4013 not found',
+    ])
+      expect(isGitAuthFailure(other), other).toBe(false);
   });
 });

@@ -180,6 +180,18 @@ export async function runRemoteGit(
 }
 
 /**
+ * Git's words for a remote that refused our credentials (or wanted some): curl's HTTP status as
+ * git reports it ("The requested URL returned error: 403"), not any 401 or 403 in the text.
+ */
+const AUTH_FAILURE =
+  /authentication failed|could not read username|returned error: 40[13]\b|terminal prompts disabled/i;
+
+/** Whether git's (scrubbed) error text says the remote refused our credentials. */
+export function isGitAuthFailure(message: string): boolean {
+  return AUTH_FAILURE.test(message);
+}
+
+/**
  * A line of git's progress meter ("Writing objects:  40% (2/5)", "remote: Counting objects: 3,
  * done.", "Total 3 (delta 0), reused 0 (delta 0)"): noise in an error message, and full of
  * numbers that a pattern looking for "401" or "403" would take for an HTTP status.

@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import {
   createGit,
   REMOTE_REFS,
+  isGitAuthFailure,
   RemoteStalledError,
   runRemoteGit,
   scrubGitMessage,
@@ -49,10 +50,6 @@ export interface GitServiceOptions {
   store: GitStore;
   logger: Logger;
 }
-
-/** Git output that means the remote refused our credentials (or wanted some). */
-const AUTH_FAILURE =
-  /authentication failed|could not read username|401|403|terminal prompts disabled/i;
 
 /**
  * A session's git workflow: status, diff, commit, push, pull request, update from base and
@@ -188,7 +185,7 @@ export class GitService {
       error instanceof Error ? error.message : String(error),
       token ? [token] : [],
     );
-    if (AUTH_FAILURE.test(message))
+    if (isGitAuthFailure(message))
       return new AppError('github_auth_failed', `GitHub refused the push: ${message}`, {
         cause: error,
       });
