@@ -83,7 +83,12 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
     rows: z.number().int().min(TERMINAL_MIN_ROWS).max(TERMINAL_MAX_ROWS),
     seq: z.number().int().nonnegative(),
   }),
-  z.object({ type: z.literal('exit'), exitCode: z.number().int().nullable() }),
+  // A shell a signal ended: exitCode null and the signal's number (`kill -9` gives 9).
+  z.object({
+    type: z.literal('exit'),
+    exitCode: z.number().int().nullable(),
+    signal: z.number().int().positive().optional(),
+  }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

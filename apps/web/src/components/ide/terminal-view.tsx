@@ -5,7 +5,11 @@ import '@xterm/xterm/css/xterm.css';
 import type { TerminalConfigResponse } from '@grove/contract';
 import { useEffect, useRef, useState } from 'react';
 
-import { TerminalConnection, type TerminalStatus } from '@/lib/client/terminal-connection';
+import {
+  shellEnded,
+  TerminalConnection,
+  type TerminalStatus,
+} from '@/lib/client/terminal-connection';
 
 import { attachGpuRenderer, type GpuRenderer } from './terminal-renderer';
 
@@ -196,7 +200,7 @@ function TerminalStatusLine({
       {status.kind === 'failed' && <span className="error">{status.message}</span>}
       {status.kind === 'exited' && (
         <>
-          Shell exited{status.exitCode === null ? '' : ` with code ${status.exitCode}`}.{' '}
+          {shellEnded(status)}{' '}
           <button type="button" className="small-button" onClick={onRestart}>
             Restart
           </button>

@@ -5,6 +5,7 @@ import { ApiError } from '@/lib/api/browser';
 
 import {
   ACK_EVERY_BYTES,
+  shellEnded,
   TerminalConnection,
   type TerminalConnectionOptions,
   type TerminalStatus,
@@ -357,6 +358,19 @@ describe('TerminalConnection', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(1);
     expect(statuses.at(-1)).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(shellEnded({ exitCode: 0 })).toBe('Shell exited with code 0.');
+    connection.dispose();
+  });
+
+  it('says a shell a signal ended was ended by it, not that it exited with code 0', async () => {
+    const { connection, sockets, statuses } = setup();
+    connection.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.frame({ type: 'connected', terminalId: 'term000001', seq: 0 });
+    sockets[0]!.frame({ type: 'exit', exitCode: null, signal: 9 });
+    const last = statuses.at(-1);
+    expect(last).toEqual({ kind: 'exited', exitCode: null, signal: 9 });
+    expect(shellEnded(last as { exitCode: null; signal: number })).toBe('Shell ended by signal 9.');
     connection.dispose();
   });
 });

@@ -16,8 +16,15 @@ export type TerminalStatus =
   | { kind: 'connected' }
   /** `waiting`: nothing was lost; the terminal waits for a free slot under the user's limit. */
   | { kind: 'reconnecting'; inMs: number; reason: string; waiting?: boolean }
-  | { kind: 'exited'; exitCode: number | null }
+  /** `signal`: a signal ended the shell (`kill -9`: 9); its exitCode is then null. */
+  | { kind: 'exited'; exitCode: number | null; signal?: number }
   | { kind: 'failed'; message: string };
+
+/** How a shell ended, as the terminal's status line says it. */
+export function shellEnded(status: { exitCode: number | null; signal?: number }): string {
+  if (status.signal !== undefined) return `Shell ended by signal ${status.signal}.`;
+  return `Shell exited${status.exitCode === null ? '' : ` with code ${status.exitCode}`}.`;
+}
 
 /** Where output goes: xterm's `write(data, callback)`, the callback once it is processed. */
 export interface TerminalSink {
@@ -229,7 +236,11 @@ export class TerminalConnection {
           this.#options.sink.write('', () => this.#endReplay(socket));
         }
         this.#exited = true;
-        this.#options.onStatus({ kind: 'exited', exitCode: frame.exitCode });
+        this.#options.onStatus({
+          kind: 'exited',
+          exitCode: frame.exitCode,
+          ...(frame.signal === undefined ? {} : { signal: frame.signal }),
+        });
         break;
       case 'error':
         this.#options.sink.notice(frame.message);

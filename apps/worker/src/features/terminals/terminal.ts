@@ -292,7 +292,7 @@ export class Terminal {
     this.#sockets.add(attached);
     // A viewer is back: output held for lack of one may flow again.
     this.#updateFlowControl();
-    if (!this.running) send(ws, { type: 'exit', exitCode: this.exitCode ?? null });
+    if (!this.running) send(ws, this.#exitFrame());
     for (const listener of this.#attachListeners) listener(this, this.#sockets.size);
     return attached;
   }
@@ -463,8 +463,15 @@ export class Terminal {
     // node-pty reports 0 for "no signal" (and exit code 0 for a shell a signal ended).
     this.exitSignal = signal || undefined;
     this.dirty = true;
-    for (const attached of this.#sockets) send(attached.ws, { type: 'exit', exitCode });
+    for (const attached of this.#sockets) send(attached.ws, this.#exitFrame());
     for (const listener of this.#exitListeners) listener(this);
+  }
+
+  /** How the shell ended, as the socket says it: its code, or the signal that ended it. */
+  #exitFrame(): ServerFrame {
+    return this.exitSignal === undefined
+      ? { type: 'exit', exitCode: this.exitCode ?? null }
+      : { type: 'exit', exitCode: null, signal: this.exitSignal };
   }
 }
 

@@ -405,6 +405,12 @@ describe('terminals over WebSocket (real PTYs, real sockets)', () => {
     const { client, terminalId } = await openTerminal(tw, 'lena', session.id);
     client.input('kill -9 $$\r');
     await client.waitFor((c) => c.frames.some((f) => f.type === 'exit'));
+    // Not node-pty's exit code 0, which reads as a clean `exit`.
+    expect(client.frames.find((f) => f.type === 'exit')).toEqual({
+      type: 'exit',
+      exitCode: null,
+      signal: 9,
+    });
     await client.close();
     const again = await openTerminal(tw, 'lena', session.id, { terminalId });
     await again.client.waitFor(/previous shell \w+/);
