@@ -255,7 +255,7 @@ export function IdeShell({
               onChanged={touched}
             />
           ) : (
-            <NoWorktreeYet status={session.status} what="The files show" />
+            <NoWorktreeYet session={session} what="The files show" />
           )}
         </section>
         <section className="pane" data-pane="editor" aria-label="Editor">
@@ -270,7 +270,7 @@ export function IdeShell({
               worktreeVersion={worktreeVersion}
             />
           ) : (
-            <NoWorktreeYet status={session.status} what="Files open" />
+            <NoWorktreeYet session={session} what="Files open" />
           )}
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
@@ -301,7 +301,7 @@ export function IdeShell({
               onChanged={touched}
             />
           ) : (
-            <NoWorktreeYet status={session.status} what="Changes show" />
+            <NoWorktreeYet session={session} what="Changes show" />
           )}
         </aside>
       </div>
@@ -310,13 +310,14 @@ export function IdeShell({
 }
 
 /** In a pane that reads the worktree, while the session has none (yet). */
-function NoWorktreeYet({ status, what }: { status: Session['status']; what: string }) {
+function NoWorktreeYet({ session, what }: { session: Session; what: string }) {
+  const { status, error } = session;
   return (
     <p className="muted small pane-waiting" role="status">
       {status === 'creating'
         ? `${what} once the session is ready.`
         : status === 'failed'
-          ? 'This session has no worktree: its creation failed.'
+          ? `This session has no worktree${error ? `: ${error}` : '.'}`
           : 'This session is being deleted.'}
     </p>
   );

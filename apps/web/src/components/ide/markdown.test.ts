@@ -12,6 +12,9 @@ describe("the agent's Markdown links", () => {
       '<a href="https://example.com/a?b=1" target="_blank" rel="noopener noreferrer nofollow">docs</a>',
     );
     expect(linkTarget('mailto:someone@example.com')).toBe('mailto:someone@example.com');
+    // Scheme-relative forms the browser would resolve against this page: as parsed, elsewhere.
+    expect(linkTarget('http:foo')).toBe('http://foo/');
+    expect(linkTarget('HTTP:/api/workspace/sessions')).toBe('http://api/workspace/sessions');
   });
 
   it('stay plain text when unsafe or relative: no link back into the app', () => {

@@ -8,7 +8,9 @@ import remarkGfm from 'remark-gfm';
  */
 export function linkTarget(href: string | undefined): string | undefined {
   if (!href || !URL.canParse(href)) return undefined;
-  return ['http:', 'https:', 'mailto:'].includes(new URL(href).protocol) ? href : undefined;
+  const url = new URL(href);
+  // As parsed: the browser would resolve `http:foo` against this page, the URL parser does not.
+  return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
 }
 
 // Links from the agent open elsewhere and never hand this page to the target.

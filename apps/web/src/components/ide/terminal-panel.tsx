@@ -267,7 +267,7 @@ export function TerminalPanel({
             {sessionStatus === 'creating'
               ? 'The terminal opens once the session is ready.'
               : sessionStatus === 'failed'
-                ? 'This session has no worktree (its creation failed), so no terminal.'
+                ? 'This session has no worktree, so no terminal.'
                 : 'This session is being deleted.'}
           </p>
         </div>
