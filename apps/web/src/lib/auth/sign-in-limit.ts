@@ -28,11 +28,15 @@ export class SignInLimit {
     duration: SIGN_IN_WINDOW_SECONDS,
   });
 
-  /** Throws `rate_limited` (429, with retryAfter, limit, remaining, reset) while paused. */
-  async check(client: string): Promise<void> {
+  /**
+   * Throws `rate_limited` (429, with retryAfter, limit, remaining, reset) while paused.
+   * `crossSite`: a request another site's page made (Sec-Fetch-Site), counted apart, so that a
+   * page that sends a browser to wrong links again and again cannot pause the owner's own.
+   */
+  async check(client: string, { crossSite = false } = {}): Promise<void> {
     const [mine, all] = await Promise.all([
-      isLoopback(client) ? null : this.perClient.get(client),
-      this.inAll.get('all'),
+      isLoopback(client) ? null : this.perClient.get(bucket(client, crossSite)),
+      this.inAll.get(bucket('all', crossSite)),
     ]);
     const spent = [
       { res: mine, limit: SIGN_IN_FAILURES_PER_CLIENT },
@@ -58,12 +62,16 @@ export class SignInLimit {
   }
 
   /** Counts a wrong token. */
-  async failed(client: string): Promise<void> {
+  async failed(client: string, { crossSite = false } = {}): Promise<void> {
     await Promise.all([
-      isLoopback(client) ? undefined : this.perClient.penalty(client),
-      this.inAll.penalty('all'),
+      isLoopback(client) ? undefined : this.perClient.penalty(bucket(client, crossSite)),
+      this.inAll.penalty(bucket('all', crossSite)),
     ]);
   }
+}
+
+function bucket(key: string, crossSite: boolean): string {
+  return crossSite ? `cross-site ${key}` : key;
 }
 
 function formatWait(seconds: number): string {

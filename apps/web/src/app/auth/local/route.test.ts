@@ -190,4 +190,24 @@ describe('too many wrong tokens', () => {
     );
     await expectSignedIn(followed, '/');
   });
+
+  it("are counted apart when another site's page opens the link, which cannot pause the owner's", async () => {
+    const opened = (token: string) =>
+      GET(
+        new NextRequest(`${BASE}/auth/local?token=${token}`, {
+          headers: from('127.0.0.1', {
+            'sec-fetch-site': 'cross-site',
+            'sec-fetch-mode': 'navigate',
+            'sec-fetch-dest': 'document',
+          }),
+        }),
+      );
+    // A page sending its window to wrong links over and over: paused, for such links only.
+    for (let i = 0; i < 100; i++) expect((await opened(`wrong-${i}`)).status).toBe(401);
+    expect((await opened('wrong-100')).status).toBe(429);
+    expect((await opened(TOKEN)).status).toBe(429);
+    // The owner's link, opened directly, and the form still sign in.
+    await expectSignedIn(await GET(new NextRequest(`${BASE}/auth/local?token=${TOKEN}`)), '/');
+    await expectSignedIn(await postForm({ token: TOKEN }), '/');
+  });
 });

@@ -86,9 +86,12 @@ async function signIn(req: NextRequest, token: string, next: string): Promise<Re
   const config = env();
   if (config.mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
   const client = clientAddress(req.headers);
-  await signInLimit.check(client);
+  // A link another site's page opened (the form is same-origin only): its own limit.
+  const site = req.headers.get('sec-fetch-site');
+  const counted = { crossSite: site === 'cross-site' || site === 'same-site' };
+  await signInLimit.check(client, counted);
   if (!accessTokenMatches(token, config.accessToken)) {
-    await signInLimit.failed(client);
+    await signInLimit.failed(client, counted);
     throw new AppError('unauthorized', 'Wrong access token');
   }
   // Relative on purpose: the server's idea of its host name (localhost vs 127.0.0.1) may
