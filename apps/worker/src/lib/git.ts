@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+
 import { simpleGit, type SimpleGit, type SimpleGitProgressEvent } from 'simple-git';
 import { pickEnv } from './env-allowlist';
 
@@ -134,6 +137,31 @@ export class RemoteStalledError extends Error {
   }
 }
 
+/** The environment variable that marks the processes of one `runRemoteGit` command. */
+const RUN_MARK = 'GROVE_GIT_RUN';
+
+/**
+ * Kills (SIGKILL, by pid) every process whose environment carries this run's mark: only
+ * processes this worker started for that command have it. Linux's /proc; elsewhere nothing.
+ */
+function stopMarked(run: string): void {
+  const mark = Buffer.from(`\0${RUN_MARK}=${run}\0`);
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${pid}/environ`)]);
+      if (environ.includes(mark)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // ended meanwhile, or not ours to read
+    }
+  }
+}
+
 /** How curl words its low-speed abort (`GIT_HTTP_LOW_SPEED_*`), as git passes it on. */
 const CURL_TOO_SLOW = /Operation too slow/;
 
@@ -156,21 +184,30 @@ export async function runRemoteGit(
 ): Promise<string> {
   const silence = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const git = gitClient(baseDir, options, {}, onProgress, silence.signal).outputHandler(
-    (_command, stdout, stderr) => {
-      const heard = () => {
-        clearTimeout(timer);
-        stdout.off('data', heard);
-        stderr.off('data', heard);
-      };
-      timer = setTimeout(() => silence.abort(), options.stallSeconds * 1000);
-      stdout.on('data', heard);
-      stderr.on('data', heard);
-    },
-  );
+  // Marks this command's processes (git and the remote helper it starts) in their environment.
+  const run = randomBytes(12).toString('hex');
+  const git = gitClient(
+    baseDir,
+    options,
+    { [RUN_MARK]: run },
+    onProgress,
+    silence.signal,
+  ).outputHandler((_command, stdout, stderr) => {
+    const heard = () => {
+      clearTimeout(timer);
+      stdout.off('data', heard);
+      stderr.off('data', heard);
+    };
+    timer = setTimeout(() => silence.abort(), options.stallSeconds * 1000);
+    stdout.on('data', heard);
+    stderr.on('data', heard);
+  });
   try {
     return await git.raw(args);
   } catch (error) {
+    // SIGINT reaches git alone: its remote helper, still in a TLS handshake nobody answers,
+    // would wait out curl's 300 s holding the connection (and the caller's token in its env).
+    if (silence.signal.aborted) stopMarked(run);
     if (silence.signal.aborted || CURL_TOO_SLOW.test(String(error)))
       throw new RemoteStalledError(remote, options.stallSeconds, { cause: error });
     throw error;

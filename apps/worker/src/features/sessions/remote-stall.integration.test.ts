@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   createSourceRepo,
@@ -15,6 +16,20 @@ import { startTestWorker, type TestWorker } from '../../testing/harness';
 const STALL_SECONDS = 2;
 /** A stalled create must be answered by then: the stall time plus git's own start-up. */
 const ANSWER_WITHIN_MS = 8_000;
+
+/** Command lines of the processes on this machine that mention `text`. */
+function commandLinesWith(text: string): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')];
+      } catch {
+        return []; // ended meanwhile
+      }
+    })
+    .filter((line) => line.includes(text));
+}
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -61,6 +76,10 @@ describe('creating a session from a remote that stops answering', () => {
       expect(elapsed).toBeLessThan(ANSWER_WITHIN_MS);
     }
     expect(remote.connections).toBeGreaterThanOrEqual(2);
+    // Nor is git's remote helper left waiting on the handshake (SIGINT reaches git alone; its
+    // helper would wait out curl's 300 s, holding the connection and the caller's token).
+    await sleep(500);
+    expect(commandLinesWith(`127.0.0.1:${remote.port}`)).toEqual([]);
 
     // No session, no worktree, no half-built mirror.
     const list = (await (await alice('/sessions')).json()) as { sessions: unknown[] };
