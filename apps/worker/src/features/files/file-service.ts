@@ -52,19 +52,25 @@ export class FileService {
       throw new AppError('bad_request', 'Not a directory');
     const dirents = await readdir(resolved.absolute, { withFileTypes: true });
     const listed: Listed[] = [];
+    const links: { name: string; rel: string }[] = [];
     for (const dirent of dirents) {
       if (isReservedGitName(dirent.name)) continue;
       const rel = resolved.asked ? `${resolved.asked}/${dirent.name}` : dirent.name;
       // A name no request could name (a newline, a backslash in it) is not listed either.
       if (!worktreePathSchema.safeParse(rel).success) continue;
-      const entry = dirent.isDirectory()
-        ? { name: dirent.name, path: rel, type: 'dir' as const, size: 0 }
-        : dirent.isFile()
-          ? { name: dirent.name, path: rel, type: 'file' as const }
-          : dirent.isSymbolicLink()
-            ? await describeLink(row.worktree_path, dirent.name, rel)
-            : undefined; // a FIFO, socket or device: nothing the files API can open
-      if (entry) listed.push(entry);
+      if (dirent.isDirectory()) listed.push({ name: dirent.name, path: rel, type: 'dir', size: 0 });
+      else if (dirent.isFile()) listed.push({ name: dirent.name, path: rel, type: 'file' });
+      else if (dirent.isSymbolicLink()) links.push({ name: dirent.name, rel });
+      // else a FIFO, socket or device: nothing the files API can open
+    }
+    // What each link leads to decides where it sorts (a folder's link goes with the folders):
+    // resolved LINKS_AT_ONCE at a time, so the file system's threads work on them together.
+    for (let i = 0; i < links.length; i += LINKS_AT_ONCE) {
+      const batch = links.slice(i, i + LINKS_AT_ONCE);
+      const described = await Promise.all(
+        batch.map((link) => describeLink(row.worktree_path, link.name, link.rel)),
+      );
+      for (const entry of described) if (entry) listed.push(entry);
     }
     listed.sort(compareEntries);
 
@@ -222,6 +228,9 @@ export class FileService {
     return deleteEntry(this.#sessions.requireWorktree(ctx, id).worktree_path, entry);
   }
 }
+
+/** Links resolved together while listing a folder. */
+const LINKS_AT_ONCE = 64;
 
 /** An entry to list; a file's size is read only once it is among the entries answered. */
 type Listed = Omit<FileEntry, 'size'> & { size?: number };
