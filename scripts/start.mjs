@@ -43,7 +43,10 @@ if (!env.GROVE_WEB_ORIGIN) {
     everyInterface || env.HOST === '127.0.0.1' || env.HOST === 'localhost'
       ? ['127.0.0.1', 'localhost']
       : [env.HOST];
-  const [web, ...aliases] = hosts.map((host) => `http://${host}:${env.PORT}`);
+  // An IPv6 address goes in brackets in a URL (as @grove/config's httpOrigin does).
+  const [web, ...aliases] = hosts.map(
+    (host) => `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`,
+  );
   env.GROVE_WEB_ORIGIN = web;
   env.GROVE_ALLOWED_ORIGINS = [...aliases, env.GROVE_ALLOWED_ORIGINS].filter(Boolean).join(',');
 }

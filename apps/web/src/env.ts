@@ -2,7 +2,7 @@ import 'server-only';
 
 import { createHmac } from 'node:crypto';
 
-import { loadLocalSecrets, resolveDataDir } from '@grove/config';
+import { httpOrigin, loadLocalSecrets, resolveDataDir } from '@grove/config';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -120,9 +120,9 @@ export function env(): WebEnv {
     port: v.PORT,
     dataDir,
     accessToken,
-    workerUrl: (v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`).replace(/\/+$/, ''),
+    workerUrl: (v.WORKER_URL ?? httpOrigin(v.WORKER_HOST, v.WORKER_PORT)).replace(/\/+$/, ''),
     workerPublicWsUrl: toWebSocketUrl(
-      v.WORKER_PUBLIC_URL ?? v.WORKER_URL ?? `http://${v.WORKER_HOST}:${v.WORKER_PORT}`,
+      v.WORKER_PUBLIC_URL ?? v.WORKER_URL ?? httpOrigin(v.WORKER_HOST, v.WORKER_PORT),
     ),
     workerName: v.WORKER_NAME,
     workerSecret: v.WORKER_SECRET ?? local!.workerSecret,

@@ -2,6 +2,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { env } = await import('./env');
+  const { httpOrigin } = await import('@grove/config');
   let config: ReturnType<typeof env>;
   try {
     config = env();
@@ -14,7 +15,7 @@ export async function register(): Promise<void> {
   }
   if (config.mode !== 'local') return;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const base = `http://${host}:${config.port}`;
+  const base = httpOrigin(host, config.port);
   // A token the owner chose is theirs to keep: it is not written to the log. The generated one
   // is printed, once per start, as the only way to learn it besides the secrets file.
   const line = process.env.GROVE_ACCESS_TOKEN

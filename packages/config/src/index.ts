@@ -1,2 +1,3 @@
 export * from './data-dir';
 export * from './local-secrets';
+export * from './http-origin';
