@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import {
   type RemoteGitOptions,
 } from '../../lib/git';
 import type { KeyedMutex } from '../../lib/keyed-mutex';
+import { RecentReads } from './recent-reads';
 import type { RepoSource } from './repo-source';
 
 export interface RepoMirrorsOptions {
@@ -32,12 +33,6 @@ export interface RepoMirrorsOptions {
 
 /** How long the remote's HEAD, heard before a create, stands in for asking again. */
 const HEARD_HEAD_FRESH_MS = 60_000;
-
-/**
- * How long GitHub's yes to one token reading one repository stands in for asking again. Short:
- * access taken away on GitHub reaches a fresh mirror within it.
- */
-const ACCESS_CHECK_FRESH_MS = 30_000;
 
 export interface MirrorInfo {
   path: string;
@@ -62,11 +57,8 @@ export class RepoMirrors {
    * Taken once, and only while fresh.
    */
   readonly #heardHead = new Map<string, { branch: string; at: number }>();
-  /**
-   * When GitHub last let a token read a repository (`accessKey`), oldest first. Successes
-   * only: a refusal is asked again next time.
-   */
-  readonly #accessCheckedAt = new Map<string, number>();
+  /** Which token GitHub let read which repository lately (for `#checkAccess`). */
+  readonly #reads = new RecentReads();
 
   constructor(options: RepoMirrorsOptions) {
     this.#options = options;
@@ -109,10 +101,10 @@ export class RepoMirrors {
     try {
       if (!existsSync(mirror)) {
         await this.#create(source, mirror, options, onProgress);
-        this.#rememberAccess(source, token);
+        this.#reads.remember(source, token);
       } else if (!(await this.#isFresh(source.key, mirror))) {
         await this.#fetch(source, mirror, options, onProgress);
-        this.#rememberAccess(source, token);
+        this.#reads.remember(source, token);
       } else {
         await this.#checkAccess(source, options, token);
       }
@@ -144,7 +136,7 @@ export class RepoMirrors {
       }
       await mkdir(this.root, { recursive: true });
       const branch = await remoteHead(this.root, options, source.remoteUrl, source.remoteUrl);
-      this.#rememberAccess(source, token);
+      this.#reads.remember(source, token);
       this.#heardHead.set(source.key, { branch, at: Date.now() });
       return branch;
     } catch (error) {
@@ -159,26 +151,10 @@ export class RepoMirrors {
    * Other remotes never get a token, so every caller reads them exactly as the worker does.
    */
   async #checkAccess(source: RepoSource, options: RemoteGitOptions, token?: string): Promise<void> {
-    if (!source.isGitHub) return;
-    const checkedAt = this.#accessCheckedAt.get(accessKey(source, token));
-    if (checkedAt !== undefined && Date.now() - checkedAt < ACCESS_CHECK_FRESH_MS) return;
+    if (!source.isGitHub || this.#reads.has(source, token)) return;
     // The answer must name the remote's HEAD: a failure that somehow exits quietly is no yes.
     await remoteHead(this.root, options, source.remoteUrl, source.remoteUrl);
-    this.#rememberAccess(source, token);
-  }
-
-  /** Records that `token` (or no token) just read `source` on GitHub. */
-  #rememberAccess(source: RepoSource, token?: string): void {
-    if (!source.isGitHub) return;
-    const now = Date.now();
-    const key = accessKey(source, token);
-    // Re-inserted, so the map stays in check order and the expired ones are at its front.
-    this.#accessCheckedAt.delete(key);
-    this.#accessCheckedAt.set(key, now);
-    for (const [old, at] of this.#accessCheckedAt) {
-      if (now - at < ACCESS_CHECK_FRESH_MS) break;
-      this.#accessCheckedAt.delete(old);
-    }
+    this.#reads.remember(source, token);
   }
 
   /** Fetched within the freshness window: `ensure` will not fetch it. */
@@ -384,13 +360,6 @@ async function removeLockFiles(dir: string): Promise<void> {
       await rm(full, { force: true });
     }
   }
-}
-
-/** One repository and one token, the token hashed: it is never kept in clear. */
-function accessKey(source: RepoSource, token: string | undefined): string {
-  return `${source.key}\0${createHash('sha256')
-    .update(token ?? '')
-    .digest('hex')}`;
 }
 
 /** What is plainly wrong with a local repository path (missing, not a repository), if anything. */
