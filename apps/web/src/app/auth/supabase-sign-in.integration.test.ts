@@ -239,6 +239,37 @@ describe('Supabase mode: GitHub sign-in end to end', () => {
     expect(repos.status).toBe(200);
   });
 
+  it('does not let in a Supabase account that never signed in through GitHub here', async () => {
+    // An email sign-up, straight at Supabase Auth with the public anon key: a valid Supabase
+    // session, no GitHub login Grove recorded, no GitHub token.
+    const signup = await fetch(`${supabase.url}/auth/v1/signup`, {
+      method: 'POST',
+      headers: { apikey: supabase.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'eve@example.com', password: 'a-long-password-1234' }),
+    });
+    expect(signup.status, await signup.clone().text()).toBe(200);
+    const session = (await signup.json()) as { access_token?: string };
+    expect(session.access_token).toBeTruthy();
+    const jar = new CookieJar();
+    const name = `sb-${new URL(supabase.url).hostname.split('.')[0]}-auth-token`;
+    jar.cookies.set(name, {
+      value: `base64-${Buffer.from(JSON.stringify(session)).toString('base64url')}`,
+      attributes: 'Path=/',
+    });
+    for (const url of ['/api/workspace/sessions', '/api/user/preferences', '/api/workers/status'])
+      expect((await browse(jar, `${stack.webUrl}${url}`)).status, url).toBe(401);
+    const create = await browse(jar, `${stack.webUrl}/api/workspace/session/create`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: stack.webUrl,
+        'sec-fetch-site': 'same-origin',
+      },
+      body: JSON.stringify({ repo: 'octo/hello' }),
+    });
+    expect(create.status).toBe(401);
+  });
+
   it('refuses a GitHub account that is not on GROVE_ALLOWED_USERS: no session, no token kept', async () => {
     const owner = { ...github.user };
     Object.assign(github.user, { login: 'mallory', id: 6666, email: 'mallory@example.com' });

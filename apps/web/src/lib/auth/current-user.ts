@@ -8,6 +8,7 @@ import type { NextRequest } from 'next/server';
 import { env } from '@/env';
 import { createClient } from '@/lib/supabase/server';
 
+import { recordedGitHubLogin } from './github-token';
 import { LOCAL_OWNER_ID, SESSION_COOKIE, verifySessionCookie } from './local-session';
 import { revokedSessions } from './revoked-sessions';
 
@@ -22,8 +23,6 @@ interface SupabaseClaims {
   sub?: string;
   email?: string;
   user_metadata?: {
-    user_name?: string;
-    preferred_username?: string;
     full_name?: string;
     name?: string;
   };
@@ -48,10 +47,13 @@ async function readCurrentUser(request?: NextRequest): Promise<CurrentUser | und
     const claims = data?.claims as SupabaseClaims | undefined;
     if (error || !claims?.sub) return undefined;
     const meta = claims.user_metadata ?? {};
-    const login = meta.user_name ?? meta.preferred_username;
-    // The gate is at sign-in (/auth/callback). A login taken off the list later is signed out
-    // here too, where the JWT carries it (Supabase's does, in user_metadata).
-    if (login !== undefined && !isAllowedLogin(login)) return undefined;
+    // Who the user is on GitHub, as Grove recorded it at sign-in (/auth/callback asked GitHub),
+    // never user_metadata's user_name, which the user may rewrite through Supabase Auth. An
+    // account that never signed in through Grove's GitHub callback (an email sign-up) has no
+    // record and no GitHub token: not signed in here. A login taken off the list later is
+    // signed out within a minute.
+    const login = await recordedGitHubLogin(claims.sub);
+    if (login === undefined || !isAllowedLogin(login)) return undefined;
     return {
       id: claims.sub,
       login,

@@ -49,6 +49,34 @@ export async function storeGitHubToken(userId: string, token: NewGitHubToken): P
   });
 }
 
+/** How long a user's recorded login is taken as read (one vault read per user this often). */
+const RECORDED_LOGIN_MS = 60_000;
+const recordedLogins = new Map<string, { login: string; at: number }>();
+
+/**
+ * The GitHub login Grove recorded for the user at sign-in, with their token (what GitHub's
+ * `/user` said then), or undefined: a Supabase account that never signed in through Grove's
+ * GitHub callback (an email sign-up, say) has none. Read from the vault, remembered a minute;
+ * when the vault cannot be read, the last login read, however old.
+ */
+export async function recordedGitHubLogin(userId: string): Promise<string | undefined> {
+  const known = recordedLogins.get(userId);
+  if (known && Date.now() - known.at < RECORDED_LOGIN_MS) return known.login;
+  let login: string | null | undefined;
+  try {
+    login = (await vault().get(userId))?.githubLogin;
+  } catch (error) {
+    if (known) return known.login;
+    throw error;
+  }
+  if (!login) {
+    recordedLogins.delete(userId);
+    return undefined;
+  }
+  recordedLogins.set(userId, { login, at: Date.now() });
+  return login;
+}
+
 export async function removeGitHubToken(userId: string): Promise<void> {
   await vault().remove(userId);
 }

@@ -4,6 +4,7 @@ import { env } from '@/env';
 import { isAllowedLogin } from '@/lib/auth/current-user';
 import { GITHUB_USER_TOKEN_LIFETIME_MS, storeGitHubToken } from '@/lib/auth/github-token';
 import { NEXT_PATH_COOKIE, safeNextPath } from '@/lib/auth/next-path';
+import { githubLoginOf } from '@/lib/github/user-login';
 import { createClient } from '@/lib/supabase/server';
 
 export const dynamic = 'force-dynamic';
@@ -31,25 +32,33 @@ export async function GET(req: NextRequest): Promise<Response> {
   const { data, error } = await supabase.auth.exchangeCodeForSession(code);
   if (error || !data.session) return back('/auth/login?error=oauth_failed');
   const { session } = data;
-  const login = (session.user.user_metadata as { user_name?: string }).user_name;
+  if (!session.provider_token) {
+    await endSession(supabase);
+    return back('/auth/login?error=no_provider_token');
+  }
+  // The login as GitHub says it, not as the session's user_metadata (which its user may
+  // rewrite): it is checked against the list here and recorded with the token, and every
+  // later request is judged by that record (current-user.ts).
+  let login: string;
+  try {
+    login = await githubLoginOf(session.provider_token);
+  } catch {
+    await endSession(supabase);
+    return back('/auth/login?error=oauth_failed');
+  }
   if (!isAllowedLogin(login)) {
     // Not on GROVE_ALLOWED_USERS: no session, and the GitHub token is not kept.
     await endSession(supabase);
     return back('/auth/login?error=not_allowed');
   }
-  if (!session.provider_token) {
-    await endSession(supabase);
-    return back('/auth/login?error=no_provider_token');
-  }
   try {
-    const meta = session.user.user_metadata as { user_name?: string };
     await storeGitHubToken(session.user.id, {
       accessToken: session.provider_token,
       refreshToken: session.provider_refresh_token,
       expiresAt: session.provider_refresh_token
         ? new Date(Date.now() + GITHUB_USER_TOKEN_LIFETIME_MS)
         : null,
-      login: meta.user_name ?? null,
+      login,
     });
   } catch (cause) {
     // eslint-disable-next-line no-console -- the cause belongs in the server log, not the page
