@@ -34,6 +34,9 @@ GRANT USAGE ON SCHEMA public, auth TO anon, authenticated, service_role;
 `;
 
 /** Applies every migration file in order; returns the file names. */
+/** The migration that sets each role's table privileges (idempotent). */
+const PRIVILEGES_MIGRATION = '20261121000000_table_privileges.sql';
+
 export async function applyMigrations(sql: postgres.Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
@@ -109,6 +112,15 @@ export async function startSupabase(
       ready: /supabase-lite listening/,
     });
     const running = lite;
+    // @supabase/lite grants its API roles everything in a schema with row level security, once,
+    // on its first request that needs it (as a Supabase project's default privileges grant
+    // them everything on each new table); the migrations ran before that. That request now,
+    // then the migrations' privileges again, so the tests see what a project has.
+    const first = await fetch(`${url}/rest/v1/workers?select=id`, {
+      headers: { apikey: anon.key },
+    });
+    await first.arrayBuffer();
+    await sql.unsafe(readFileSync(path.join(MIGRATIONS_DIR, PRIVILEGES_MIGRATION), 'utf8'));
     return {
       url,
       anonKey: anon.key,

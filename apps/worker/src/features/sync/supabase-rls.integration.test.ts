@@ -144,6 +144,32 @@ describe('Supabase schema on a fresh PostgreSQL', () => {
     expect(tokens.data).toEqual([]);
   });
 
+  it('grants users exactly what they need: no writes to the synced tables, no truncate', async () => {
+    const privileges = await supabase.sql<{ table: string; privilege: string }[]>`
+      select table_name as table, privilege_type as privilege
+      from information_schema.role_table_grants
+      where grantee = 'authenticated' and table_schema = 'public'
+      order by table_name, privilege_type`;
+    const byTable = new Map<string, string[]>();
+    for (const { table, privilege } of privileges)
+      byTable.set(table, [...(byTable.get(table) ?? []), privilege]);
+    expect(Object.fromEntries(byTable)).toEqual({
+      activity: ['INSERT', 'SELECT'],
+      chat_events: ['SELECT'],
+      conversations: ['SELECT'],
+      github_tokens: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      user_preferences: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      workers: ['SELECT'],
+      workspace_sessions: ['SELECT'],
+    });
+    // So another user's session is refused outright, not just filtered to nothing.
+    const { error } = await bob.client
+      .from('workspace_sessions')
+      .update({ status: 'failed' })
+      .eq('id', aliceSession);
+    expect(error?.code).toBe('42501');
+  });
+
   it('gives anon nothing', async () => {
     for (const table of ['workspace_sessions', 'github_tokens', 'user_preferences', 'activity']) {
       const read = await anon.from(table).select('*');
