@@ -79,6 +79,13 @@ describe('Supabase mode: an expired GitHub token', () => {
     // Still valid: no second refresh.
     expect((await repos()).status).toBe(200);
     expect(refreshCalls()).toBe(before + 1);
+
+    // Expired again, and a page asks four things at once: one refresh (GitHub's refresh
+    // tokens are single-use, so a second would be refused and sign the user out), four answers.
+    await supabase.sql`update public.github_tokens set expires_at = now() - interval '1 minute'`;
+    const together = await Promise.all([repos(), repos(), repos(), repos()]);
+    expect(together.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(refreshCalls()).toBe(before + 2);
   });
 
   it('asks to sign in again when the refresh token is refused or missing', async () => {

@@ -99,7 +99,8 @@ export async function githubConnection(user: CurrentUser): Promise<GitHubConnect
       source: 'vault',
       login: stored.githubLogin,
       expiresAt: stored.expiresAt,
-      refreshable: stored.refreshTokenEnc !== null,
+      // Renewed only with a refresh token and the OAuth app's credentials to use it with.
+      refreshable: stored.refreshTokenEnc !== null && env().githubOAuthApp !== undefined,
       updatedAt: stored.updatedAt,
     };
   }
@@ -168,7 +169,21 @@ export async function githubTokenFor(user: CurrentUser): Promise<string | undefi
   if (!stored.refreshTokenEnc) {
     throw new AppError('github_reauth_required', 'GitHub sign-in expired: sign in again');
   }
-  const fresh = await refreshGitHubToken(decryptSecret(ring, stored.refreshTokenEnc, user.id));
-  await storeGitHubToken(user.id, { ...fresh, login: stored.githubLogin });
-  return fresh.accessToken;
+  // One refresh per user at a time: GitHub's refresh tokens are single-use, so the requests
+  // that find the same expired token (a page's parallel calls) share the first one's answer.
+  let refreshing = refreshes.get(user.id);
+  if (!refreshing) {
+    const refreshToken = decryptSecret(ring, stored.refreshTokenEnc, user.id);
+    refreshing = refreshGitHubToken(refreshToken)
+      .then(async (fresh) => {
+        await storeGitHubToken(user.id, { ...fresh, login: stored.githubLogin });
+        return fresh.accessToken;
+      })
+      .finally(() => refreshes.delete(user.id));
+    refreshes.set(user.id, refreshing);
+  }
+  return refreshing;
 }
+
+/** Refreshes under way, by user id (see githubTokenFor). */
+const refreshes = new Map<string, Promise<string>>();
