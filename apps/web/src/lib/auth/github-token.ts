@@ -67,7 +67,11 @@ export async function recordedGitHubLogin(userId: string): Promise<string | unde
     login = (await vault().get(userId))?.githubLogin;
   } catch (error) {
     if (known) return known.login;
-    throw error;
+    throw new AppError(
+      'supabase_unavailable',
+      'Supabase could not be reached to check who is signed in; try again',
+      { cause: error },
+    );
   }
   if (!login) {
     recordedLogins.delete(userId);
