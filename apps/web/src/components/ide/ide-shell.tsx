@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import type { Session } from '@grove/contract';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 
 import { signInPath } from '@/lib/auth/next-path';
 import { browserDraftStorage, clearSessionDrafts, moveDrafts } from '@/lib/client/drafts';
@@ -195,8 +195,6 @@ export function IdeShell({
       </main>
     );
 
-  // The panes that read the worktree wait for it (the terminal pane waits by itself).
-  const worktree = hasWorktree(session.status);
   return (
     <div className="ide" data-mobile-pane={mobilePane} data-side-pane={sidePane}>
       <header className="ide-top">
@@ -245,7 +243,7 @@ export function IdeShell({
       </nav>
       <div className="ide-grid">
         <section className="pane" data-pane="files" aria-label="Files">
-          {worktree ? (
+          <NeedsWorktree session={session} what="The files show">
             <FileTree
               sessionId={sessionId}
               version={worktreeVersion}
@@ -254,12 +252,10 @@ export function IdeShell({
               onMoved={moved}
               onChanged={touched}
             />
-          ) : (
-            <NoWorktreeYet session={session} what="The files show" />
-          )}
+          </NeedsWorktree>
         </section>
         <section className="pane" data-pane="editor" aria-label="Editor">
-          {worktree ? (
+          <NeedsWorktree session={session} what="Files open">
             <CodeEditor
               sessionId={sessionId}
               path={openPath}
@@ -269,9 +265,7 @@ export function IdeShell({
               onNotFound={checkSession}
               worktreeVersion={worktreeVersion}
             />
-          ) : (
-            <NoWorktreeYet session={session} what="Files open" />
-          )}
+          </NeedsWorktree>
         </section>
         <section className="pane" data-pane="terminal" aria-label="Terminal">
           <TerminalPanel
@@ -293,25 +287,35 @@ export function IdeShell({
             <SideTab id="chat" current={sidePane} onSelect={setSidePane} />
             <SideTab id="changes" current={sidePane} onSelect={setSidePane} />
           </div>
-          {worktree ? (
+          <NeedsWorktree session={session} what="Changes show">
             <ChangesPanel
               sessionId={sessionId}
               session={session}
               version={worktreeVersion}
               onChanged={touched}
             />
-          ) : (
-            <NoWorktreeYet session={session} what="Changes show" />
-          )}
+          </NeedsWorktree>
         </aside>
       </div>
     </div>
   );
 }
 
-/** In a pane that reads the worktree, while the session has none (yet). */
-function NoWorktreeYet({ session, what }: { session: Session; what: string }) {
+/**
+ * A pane that reads the worktree: its content once the session has one, before that (or when
+ * it has none) a note saying so. The terminal pane waits by itself.
+ */
+function NeedsWorktree({
+  session,
+  what,
+  children,
+}: {
+  session: Session;
+  what: string;
+  children: ReactNode;
+}) {
   const { status, error } = session;
+  if (hasWorktree(status)) return children;
   return (
     <p className="muted small pane-waiting" role="status">
       {status === 'creating'

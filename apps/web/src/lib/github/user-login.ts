@@ -3,7 +3,7 @@ import 'server-only';
 import { AppError } from '@grove/contract';
 import { z } from 'zod';
 
-import { env } from '@/env';
+import { githubApiGet } from './github-api';
 
 const userSchema = z.object({ login: z.string().min(1) });
 
@@ -13,19 +13,7 @@ const userSchema = z.object({ login: z.string().min(1) });
  * (GROVE_ALLOWED_USERS) is checked against.
  */
 export async function githubLoginOf(token: string): Promise<string> {
-  const response = await fetch(`${env().githubApiUrl}/user`, {
-    headers: {
-      accept: 'application/vnd.github+json',
-      authorization: `Bearer ${token}`,
-      'x-github-api-version': '2022-11-28',
-    },
-    signal: AbortSignal.timeout(10_000),
-    cache: 'no-store',
-  }).catch((error: unknown) => {
-    throw new AppError('github_error', `GitHub could not be reached (${env().githubApiUrl})`, {
-      cause: error,
-    });
-  });
+  const response = await githubApiGet('/user', token);
   const parsed = userSchema.safeParse(await response.json().catch(() => undefined));
   if (!response.ok || !parsed.success)
     throw new AppError(

@@ -5,6 +5,8 @@ import { z } from 'zod';
 
 import { env } from '@/env';
 
+import { githubApiGet } from './github-api';
+
 /** GitHub pages /user/repos at most 100 at a time; a picker needs no more than a few pages. */
 const PER_PAGE = 100;
 const MAX_PAGES = 5;
@@ -25,20 +27,10 @@ export interface UserRepo {
 export async function listUserRepos(token: string): Promise<UserRepo[]> {
   const repos: UserRepo[] = [];
   for (let page = 1; page <= MAX_PAGES; page += 1) {
-    const url = `${env().githubApiUrl}/user/repos?per_page=${PER_PAGE}&page=${page}&sort=updated`;
-    const response = await fetch(url, {
-      headers: {
-        accept: 'application/vnd.github+json',
-        authorization: `Bearer ${token}`,
-        'x-github-api-version': '2022-11-28',
-      },
-      signal: AbortSignal.timeout(10_000),
-      cache: 'no-store',
-    }).catch((error: unknown) => {
-      throw new AppError('github_error', `GitHub could not be reached (${env().githubApiUrl})`, {
-        cause: error,
-      });
-    });
+    const response = await githubApiGet(
+      `/user/repos?per_page=${PER_PAGE}&page=${page}&sort=updated`,
+      token,
+    );
     if (response.status === 401) {
       throw env().mode === 'supabase'
         ? new AppError('github_reauth_required', 'GitHub refused the token: sign in again')

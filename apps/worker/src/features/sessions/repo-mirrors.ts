@@ -31,6 +31,12 @@ export interface RepoMirrorsOptions {
   logger: Logger;
 }
 
+/**
+ * A mirror's fetch of the remote's branches. --progress: the first fetch of a large repository
+ * is what a user waits for (they see it), and git speaks from its start (runRemoteGit).
+ */
+const FETCH_ARGS = ['fetch', '--progress', '--prune', '--no-tags', 'origin'];
+
 /** How long the remote's HEAD, heard before a create, stands in for asking again. */
 const HEARD_HEAD_FRESH_MS = 60_000;
 
@@ -220,14 +226,7 @@ export class RepoMirrors {
       this.#takeHeardHead(source.key) ??
       (await remoteHead(tmp, options, 'origin', source.remoteUrl));
     await mirrorGit.raw(['config', 'grove.defaultbranch', defaultBranch]);
-    // --progress: the first fetch of a large repository is what a user waits for; they see it.
-    await runRemoteGit(
-      tmp,
-      options,
-      ['fetch', '--progress', '--prune', '--no-tags', 'origin'],
-      source.remoteUrl,
-      onProgress,
-    );
+    await runRemoteGit(tmp, options, FETCH_ARGS, source.remoteUrl, onProgress);
     return defaultBranch;
   }
 
@@ -243,13 +242,7 @@ export class RepoMirrors {
     options: RemoteGitOptions,
     onProgress?: (progress: GitProgress) => void,
   ): Promise<void> {
-    await runRemoteGit(
-      mirror,
-      options,
-      ['fetch', '--progress', '--prune', '--no-tags', 'origin'],
-      source.remoteUrl,
-      onProgress,
-    );
+    await runRemoteGit(mirror, options, FETCH_ARGS, source.remoteUrl, onProgress);
     this.#lastFetch.set(source.key, Date.now());
   }
 

@@ -46,11 +46,16 @@ export async function GET(req: NextRequest): Promise<Response> {
  * followed from another site (a top-level navigation) is checked as usual.
  */
 function refuseEmbedded(req: NextRequest): void {
-  const site = req.headers.get('sec-fetch-site');
-  if (site !== 'cross-site' && site !== 'same-site') return;
+  if (!fromAnotherSite(req)) return;
   const dest = req.headers.get('sec-fetch-dest');
   if (dest === 'document' || dest === null) return;
   throw new AppError('forbidden', 'Open the sign-in link itself; it cannot be embedded in a page');
+}
+
+/** A request another site's page made (fetch metadata; non-browser clients send none). */
+function fromAnotherSite(req: NextRequest): boolean {
+  const site = req.headers.get('sec-fetch-site');
+  return site === 'cross-site' || site === 'same-site';
 }
 
 /**
@@ -87,8 +92,7 @@ async function signIn(req: NextRequest, token: string, next: string): Promise<Re
   if (config.mode !== 'local') throw new AppError('not_found', 'Local sign-in is off');
   const client = clientAddress(req.headers);
   // A link another site's page opened (the form is same-origin only): its own limit.
-  const site = req.headers.get('sec-fetch-site');
-  const counted = { crossSite: site === 'cross-site' || site === 'same-site' };
+  const counted = { crossSite: fromAnotherSite(req) };
   await signInLimit.check(client, counted);
   if (!accessTokenMatches(token, config.accessToken)) {
     await signInLimit.failed(client, counted);
